@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+//! kroot: the multicall binary. It only dispatches: basename(argv[0]) names the
+//! applet (`ip`, `nft`, `conntrack`), or `kroot APPLET ARGS…` does. kroot's own
+//! options (`--list`, `--install`, `--version`) live here and nowhere else.
+
+mod applets;
+mod own;
+
+use std::ffi::OsString;
+use std::path::Path;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    kcommon::sigpipe::restore_default();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    ExitCode::from(run(args) as u8)
+}
+
+/// Dispatch on argv[0]; the applet receives its own name as argv[0].
+fn run(mut args: Vec<OsString>) -> i32 {
+    let name = args
+        .first()
+        .map(|a| basename(a))
+        .unwrap_or_else(|| "kroot".into());
+    if let Some(applet) = applets::find(&name) {
+        args[0] = applet.name.into();
+        return (applet.main)(args);
+    }
+    if name != "kroot" {
+        return own::unknown_applet(&name);
+    }
+    own::main(args)
+}
+
+fn basename(arg: &OsString) -> String {
+    Path::new(arg)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
