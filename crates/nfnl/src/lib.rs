@@ -9,8 +9,10 @@
 //! Invariant: nfnl knows no nft or conntrack syntax; it speaks kernel objects.
 
 pub mod attr;
+pub mod ctnetlink;
 pub mod error;
 pub mod msg;
+pub mod nftables;
 pub mod socket;
 
 pub use attr::{Attr, AttrIter, Writer};

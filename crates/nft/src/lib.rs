@@ -1,6 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 //! The `nft` applet. Entry point: [`main`] (argv in, exit status out).
 
+// Input path: cli → syntax → eval → linearize → batch → kernel.
+// Output path: kernel → cache → delinearize → print.
+pub mod ast;
+pub mod batch;
+pub mod cache;
+pub mod cli;
+pub mod delinearize;
+pub mod erec;
+pub mod eval;
+pub mod linearize;
+pub mod print;
+pub mod syntax;
+
 use std::ffi::OsString;
 use std::io::Write;
 

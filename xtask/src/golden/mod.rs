@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: Apache-2.0
+//! `cargo xtask golden ip|conntrack`: replays ../shared/golden/<kind> against
+//! our applets with the shared harness (`_harness/replay.sh`: it rebuilds each
+//! case's namespaces with the system tools, runs the case's command with our
+//! binary first in PATH, and normalises volatile fields), then counts passes
+//! and checks them against the committed ratchet in `ci/ratchet/`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{flags, project_root, shared_dir};
+
+/// Cases CI replays (a fixed sample; `--only .` or no filter runs them all).
+pub fn ci_sample(kind: &str) -> &'static str {
+    match kind {
+        // every fifth case plus the callers' contracts (killall, cri-dockerd, check-config)
+        "ip" => "ip/([0-9][0-9][05]-|15[0-5]-|05[4-8]-)",
+        _ => "conntrack/([0-9][0-9][0-9]-)",
+    }
+}
+
+pub fn run(f: flags::Golden) -> crate::Result {
+    let kind = f.kind.as_str();
+    if kind != "ip" && kind != "conntrack" {
+        return Err(format!("golden: unknown suite `{kind}` (ip or conntrack)"));
+    }
+    let only = f.only.clone().unwrap_or_default();
+    let result = replay(kind, &only)?;
+    println!(
+        "golden {kind}: {}/{} cases pass{}",
+        result.passed.len(),
+        result.selected.len(),
+        if only.is_empty() {
+            String::new()
+        } else {
+            format!(" (ONLY={only})")
+        }
+    );
+    if f.ratchet {
+        let key = if only.is_empty() { "full" } else { "sample" };
+        check_ratchet(&format!("golden-{kind}"), key, result.passed.len())?;
+    }
+    Ok(())
+}
+
+pub struct Outcome {
+    pub selected: BTreeSet<String>,
+    pub passed: BTreeSet<String>,
+}
+
+/// Build kroot, link it as `ip` and `conntrack`, run the harness, count.
+pub fn replay(kind: &str, only: &str) -> crate::Result<Outcome> {
+    let root = project_root();
+    let status = Command::new(crate::cargo())
+        .args(["build", "--quiet", "-p", "kroot"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err("cargo build -p kroot failed".into());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let kroot = target.join("debug/kroot");
+    let out = root.join("golden-out").join(kind);
+    let bin = out.join("bin");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    for name in ["ip", "conntrack"] {
+        std::os::unix::fs::symlink(&kroot, bin.join(name))
+            .map_err(|e| format!("link {name}: {e}"))?;
+    }
+    let harness = shared_dir().join("golden/_harness/replay.sh");
+    let status = Command::new("bash")
+        .arg(&harness)
+        .arg(kind)
+        .arg(&bin)
+        .arg(&out)
+        .env("ONLY", only)
+        .status()
+        .map_err(|e| format!("{}: {e}", harness.display()))?;
+    if !status.success() {
+        return Err(format!(
+            "{} failed; see {}/run.log",
+            harness.display(),
+            out.display()
+        ));
+    }
+    let selected = case_dirs(&out.join(kind));
+    let failed: BTreeSet<String> = std::fs::read_to_string(out.join("diffs.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.strip_prefix("DIFF "))
+        .filter_map(|p| p.split('/').nth(1).map(str::to_string))
+        .collect();
+    for c in &failed {
+        if selected.contains(c) {
+            println!("FAIL {kind}/{c}");
+        }
+    }
+    let passed = selected.difference(&failed).cloned().collect();
+    Ok(Outcome { selected, passed })
+}
+
+fn case_dirs(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `ci/ratchet/NAME` holds lines `KEY COUNT`; fewer passes than COUNT fails.
+pub fn check_ratchet(name: &str, key: &str, passed: usize) -> crate::Result {
+    let path = project_root().join("ci/ratchet").join(name);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let floor = text
+        .lines()
+        .filter_map(|l| l.split_once(' '))
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .ok_or_else(|| format!("{}: no `{key} N` line", path.display()))?;
+    if passed < floor {
+        return Err(format!(
+            "{name} {key}: {passed} pass, below the ratchet of {floor}"
+        ));
+    }
+    if passed > floor {
+        println!(
+            "{name} {key}: {passed} pass, above the ratchet of {floor}: raise it in {}",
+            path.display()
+        );
+    }
+    Ok(())
+}
