@@ -52,18 +52,7 @@ pub struct Outcome {
 /// Build kroot, link it as `ip` and `conntrack`, run the harness, count.
 pub fn replay(kind: &str, only: &str) -> crate::Result<Outcome> {
     let root = project_root();
-    let status = Command::new(crate::cargo())
-        .args(["build", "--quiet", "-p", "kroot"])
-        .current_dir(&root)
-        .status()
-        .map_err(|e| format!("cargo build: {e}"))?;
-    if !status.success() {
-        return Err("cargo build -p kroot failed".into());
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
-    let kroot = target.join("debug/kroot");
+    let kroot = build_kroot()?;
     let out = root.join("golden-out").join(kind);
     let bin = out.join("bin");
     let _ = std::fs::remove_dir_all(&out);
@@ -110,6 +99,23 @@ pub fn replay(kind: &str, only: &str) -> crate::Result<Outcome> {
     }
     let passed = selected.difference(&failed).cloned().collect();
     Ok(Outcome { selected, passed })
+}
+
+/// Build the debug kroot (into $CARGO_TARGET_DIR or target/) and return its path.
+pub fn build_kroot() -> crate::Result<PathBuf> {
+    let root = project_root();
+    let status = Command::new(crate::cargo())
+        .args(["build", "--quiet", "-p", "kroot"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err("cargo build -p kroot failed".into());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    Ok(target.join("debug/kroot"))
 }
 
 /// The files of a case that are compared (when the golden has them).
