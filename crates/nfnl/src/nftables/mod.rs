@@ -32,6 +32,9 @@ mod set;
 mod setelem;
 mod table;
 
+#[cfg(test)]
+mod kernel_tests;
+
 pub use chain::{Chain, Hook};
 pub use data::{Data, Verdict};
 pub use expr::Expr;
