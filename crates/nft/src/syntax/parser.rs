@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: Apache-2.0
+//! The parser core (parser_bison.y): token cursor, bison-worded syntax errors, and commands.
+//! Objects, statements and expressions are in `parse_obj`, `parse_stmt` and `parse_expr`.
+
+use super::keywords::is_keyword;
+use super::lexer::{Lexer, Tok, Token};
+use crate::ast::*;
+use crate::erec::ErrorRecord;
+
+/// nftables stops after this many errors.
+pub const MAX_ERRORS: usize = 10;
+
+/// The result of parsing one input: every command that parsed, and every error.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub cmds: Vec<(Cmd, Span)>,
+    pub errors: Vec<ErrorRecord>,
+}
+
+pub type PResult<T> = Result<T, ErrorRecord>;
+
+pub fn parse(src: &str) -> Parsed {
+    let mut p = Parser::new(src);
+    let mut out = Parsed::default();
+    loop {
+        p.skip_separators();
+        if p.at_eof() {
+            break;
+        }
+        let start = p.span();
+        let res = p.command().and_then(|c| {
+            if p.at_separator() || p.at_eof() {
+                Ok(c)
+            } else {
+                Err(p.unexpected(&[]))
+            }
+        });
+        match res {
+            Ok(cmd) => out.cmds.push((cmd, start.to(p.prev_span()))),
+            Err(e) => {
+                out.errors.push(e);
+                if out.errors.len() >= MAX_ERRORS {
+                    break;
+                }
+                p.recover();
+            }
+        }
+    }
+    out
+}
+
+pub(crate) struct Parser<'a> {
+    toks: Vec<Token<'a>>,
+    i: usize,
+}
+
+impl<'a> Parser<'a> {
+    pub fn new(src: &'a str) -> Self {
+        Parser {
+            toks: Lexer::new(src).tokens(),
+            i: 0,
+        }
+    }
+
+    // ---- cursor ----
+
+    pub fn tok(&self) -> &Tok<'a> {
+        &self.toks[self.i.min(self.toks.len() - 1)].tok
+    }
+
+    pub fn tok_at(&self, n: usize) -> &Tok<'a> {
+        &self.toks[(self.i + n).min(self.toks.len() - 1)].tok
+    }
+
+    pub fn span(&self) -> Span {
+        self.toks[self.i.min(self.toks.len() - 1)].span
+    }
+
+    pub fn prev_span(&self) -> Span {
+        if self.i == 0 {
+            return self.span();
+        }
+        self.toks[(self.i - 1).min(self.toks.len() - 1)].span
+    }
+
+    pub fn bump(&mut self) -> Token<'a> {
+        let t = self.toks[self.i.min(self.toks.len() - 1)].clone();
+        if self.i < self.toks.len() - 1 {
+            self.i += 1;
+        }
+        t
+    }
+
+    pub fn at_eof(&self) -> bool {
+        *self.tok() == Tok::Eof
+    }
+
+    pub fn at_separator(&self) -> bool {
+        matches!(self.tok(), Tok::Newline | Tok::Punct(";"))
+    }
+
+    pub fn skip_separators(&mut self) {
+        while self.at_separator() {
+            self.bump();
+        }
+    }
+
+    pub fn skip_newlines(&mut self) {
+        while *self.tok() == Tok::Newline {
+            self.bump();
+        }
+    }
+
+    /// The current word, if the token is one.
+    pub fn word(&self) -> Option<&'a str> {
+        match self.tok() {
+            Tok::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn word_at(&self, n: usize) -> Option<&'a str> {
+        match self.tok_at(n) {
+            Tok::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn is_word(&self, w: &str) -> bool {
+        self.word() == Some(w)
+    }
+
+    pub fn eat_word(&mut self, w: &str) -> bool {
+        if self.is_word(w) {
+            self.bump();
+            return true;
+        }
+        false
+    }
+
+    pub fn is_punct(&self, p: &str) -> bool {
+        matches!(self.tok(), Tok::Punct(q) if *q == p)
+    }
+
+    pub fn eat_punct(&mut self, p: &str) -> bool {
+        if self.is_punct(p) {
+            self.bump();
+            return true;
+        }
+        false
+    }
+
+    pub fn expect_word(&mut self, w: &str) -> PResult<Span> {
+        if self.is_word(w) {
+            return Ok(self.bump().span);
+        }
+        Err(self.unexpected(&[w]))
+    }
+
+    pub fn expect_punct(&mut self, p: &str) -> PResult<Span> {
+        if self.is_punct(p) {
+            return Ok(self.bump().span);
+        }
+        Err(self.unexpected(&[punct_name(p)]))
+    }
+
+    /// An identifier (bison `identifier: STRING | LAST`).
+    pub fn ident(&mut self) -> PResult<(String, Span)> {
+        match self.tok() {
+            Tok::Word(w) if !is_keyword(w) || *w == "last" => {
+                let t = self.bump();
+                Ok((w_of(&t), t.span))
+            }
+            _ => Err(self.unexpected(&["string", "last"])),
+        }
+    }
+
+    /// A string (bison `string: STRING | QUOTED_STRING | ASTERISK_STRING`).
+    pub fn string(&mut self) -> PResult<(String, Span)> {
+        match self.tok().clone() {
+            Tok::Word(w) if !is_keyword(w) => Ok((w.to_string(), self.bump().span)),
+            Tok::Quoted(q) => Ok((q.to_string(), self.bump().span)),
+            _ => Err(self.unexpected(&[
+                "string",
+                "quoted string",
+                "string with a trailing asterisk",
+            ])),
+        }
+    }
+
+    /// Any word, keyword or not (flag lists: `flags dynamic,timeout`).
+    pub fn any_word(&mut self) -> PResult<(String, Span)> {
+        match self.tok() {
+            Tok::Word(w) => {
+                let w = w.to_string();
+                Ok((w, self.bump().span))
+            }
+            _ => Err(self.unexpected(&["string"])),
+        }
+    }
+
+    pub fn number(&mut self) -> PResult<(u64, Span)> {
+        match *self.tok() {
+            Tok::Number(n) => Ok((n, self.bump().span)),
+            _ => Err(self.unexpected(&["number"])),
+        }
+    }
+
+    /// bison's "syntax error, unexpected X[, expecting A or B …]" (the expectation list only when
+    /// it has at most four entries, as bison prints it).
+    pub fn unexpected(&self, expecting: &[&str]) -> ErrorRecord {
+        let mut msg = format!("syntax error, unexpected {}", describe(self.tok()));
+        if !expecting.is_empty() && expecting.len() <= 4 {
+            msg.push_str(", expecting ");
+            msg.push_str(&expecting.join(" or "));
+        }
+        ErrorRecord::new(self.span(), msg)
+    }
+
+    pub fn error(&self, span: Span, msg: impl Into<String>) -> ErrorRecord {
+        ErrorRecord::new(span, msg)
+    }
+
+    /// After an error: skip to the end of the line (bison resynchronises on the next separator
+    /// outside braces; a newline always ends the damage for kube-proxy-style input).
+    fn recover(&mut self) {
+        let mut depth = 0i32;
+        while !self.at_eof() {
+            match self.tok() {
+                Tok::Punct("{") => depth += 1,
+                Tok::Punct("}") => depth -= 1,
+                Tok::Newline if depth <= 0 => break,
+                _ => {}
+            }
+            self.bump();
+        }
+    }
+
+    // ---- commands ----
+
+    fn command(&mut self) -> PResult<Cmd> {
+        let Some(w) = self.word() else {
+            return Err(self.unexpected(&[]));
+        };
+        match w {
+            "add" => {
+                self.bump();
+                Ok(Cmd::Add(self.add_object()?))
+            }
+            "create" => {
+                self.bump();
+                Ok(Cmd::Create(self.add_object()?))
+            }
+            "insert" | "replace" => {
+                self.bump();
+                self.eat_word("rule");
+                let rule = self.rule_with_position()?;
+                Ok(if w == "insert" {
+                    Cmd::Insert(rule)
+                } else {
+                    Cmd::Replace(rule)
+                })
+            }
+            "delete" | "destroy" => {
+                self.bump();
+                let r = self.obj_ref(w == "delete")?;
+                Ok(if w == "delete" {
+                    Cmd::Delete(r)
+                } else {
+                    Cmd::Destroy(r)
+                })
+            }
+            "flush" => {
+                self.bump();
+                Ok(Cmd::Flush(self.flush_ref()?))
+            }
+            "reset" => {
+                self.bump();
+                Ok(Cmd::Reset(self.reset_ref()?))
+            }
+            "list" => {
+                self.bump();
+                Ok(Cmd::List(self.list_cmd()?))
+            }
+            // `table …`, `chain …`, `rule …` without a verb mean add (bison `base_cmd: add_cmd`).
+            _ => Ok(Cmd::Add(self.add_object()?)),
+        }
+    }
+
+    fn add_object(&mut self) -> PResult<Object> {
+        let start = self.span();
+        match self.word() {
+            Some("table") => {
+                self.bump();
+                Ok(Object::Table(self.table_decl()?))
+            }
+            Some("chain") => {
+                self.bump();
+                Ok(Object::Chain(self.chain_decl()?))
+            }
+            Some("rule") => {
+                self.bump();
+                Ok(Object::Rule(self.rule_with_position()?))
+            }
+            Some(kw @ ("set" | "map")) => {
+                self.bump();
+                let id = self.set_spec()?;
+                let set = self.set_decl(id, kw == "map", start)?;
+                Ok(Object::Set(set))
+            }
+            Some("element") => {
+                self.bump();
+                let mut r = self.set_ref_spec(ObjKind::Element, start)?;
+                r.elems = self.elem_block()?;
+                r.span = start.to(self.prev_span());
+                Ok(Object::Elements(r))
+            }
+            Some(kw @ ("counter" | "quota")) => {
+                self.bump();
+                let id = self.set_spec()?;
+                Ok(Object::Obj(self.obj_decl(id, kw, start)?))
+            }
+            _ => Ok(Object::Rule(self.rule_with_position()?)),
+        }
+    }
+
+    /// `[family] name`
+    pub fn table_spec(&mut self) -> PResult<TableId> {
+        let start = self.span();
+        let family = self.family_opt();
+        let (name, span) = self.ident()?;
+        let _ = start;
+        Ok(TableId {
+            family: family.unwrap_or(Family::Ip),
+            name,
+            span,
+        })
+    }
+
+    /// An optional family keyword (only when an identifier follows it).
+    pub fn family_opt(&mut self) -> Option<Family> {
+        let f = self.word().and_then(Family::from_name)?;
+        if matches!(self.tok_at(1), Tok::Word(_)) {
+            self.bump();
+            return Some(f);
+        }
+        None
+    }
+
+    /// `[family] table chain`
+    pub fn chain_spec(&mut self) -> PResult<ChainId> {
+        let table = self.table_spec()?;
+        let (name, span) = self.ident()?;
+        Ok(ChainId { table, name, span })
+    }
+
+    /// `[family] table name` for sets, maps and objects.
+    pub fn set_spec(&mut self) -> PResult<(TableId, String, Span)> {
+        let table = self.table_spec()?;
+        let (name, span) = self.ident()?;
+        Ok((table, name, span))
+    }
+
+    fn set_ref_spec(&mut self, kind: ObjKind, start: Span) -> PResult<ObjRef> {
+        let (table, name, name_span) = self.set_spec()?;
+        let mut r = ObjRef::new(kind, start);
+        r.family = Some(table.family);
+        r.table = Some(table.name);
+        r.table_span = table.span;
+        r.name = Some(name);
+        r.name_span = name_span;
+        Ok(r)
+    }
+
+    /// `chain_spec [position N | handle N | index N] stmt… [comment "…"]`
+    fn rule_with_position(&mut self) -> PResult<Rule> {
+        let start = self.span();
+        let chain = self.chain_spec()?;
+        let mut rule = Rule {
+            chain: Some(chain),
+            ..Rule::default()
+        };
+        let loc_start = self.span();
+        match self.word() {
+            Some("position") => {
+                self.bump();
+                rule.position = Some(self.number()?.0);
+            }
+            Some("handle") => {
+                self.bump();
+                rule.handle = Some(self.number()?.0);
+            }
+            Some("index") => {
+                self.bump();
+                rule.index = Some(self.number()?.0);
+            }
+            _ => {}
+        }
+        if rule.position.is_some() || rule.handle.is_some() || rule.index.is_some() {
+            rule.loc_span = loc_start.to(self.prev_span());
+        }
+        self.rule_body(&mut rule)?;
+        rule.span = start.to(self.prev_span());
+        Ok(rule)
+    }
+
+    /// The statements of a rule, up to the end of the line, `;` or `}`.
+    pub fn rule_body(&mut self, rule: &mut Rule) -> PResult<()> {
+        let body_start = self.span();
+        loop {
+            match self.tok() {
+                Tok::Newline | Tok::Eof | Tok::Punct(";") | Tok::Punct("}") => break,
+                _ => {}
+            }
+            if self.is_word("comment") {
+                self.bump();
+                rule.comment = Some(self.string()?.0);
+                continue;
+            }
+            let s = self.stmt()?;
+            rule.stmts.push(s);
+        }
+        if rule.stmts.is_empty() && rule.comment.is_none() {
+            return Err(self.unexpected(&[]));
+        }
+        rule.span = body_start.to(self.prev_span());
+        Ok(())
+    }
+
+    fn obj_kind(&mut self) -> PResult<ObjKind> {
+        let k = match self.word() {
+            Some("table") => ObjKind::Table,
+            Some("chain") => ObjKind::Chain,
+            Some("rule") => ObjKind::Rule,
+            Some("set") => ObjKind::Set,
+            Some("map") => ObjKind::Map,
+            Some("element") => ObjKind::Element,
+            Some("counter") => ObjKind::Counter,
+            Some("quota") => ObjKind::Quota,
+            _ => return Err(self.unexpected(&[])),
+        };
+        self.bump();
+        Ok(k)
+    }
+
+    /// `delete|destroy KIND spec`: tables, chains and sets by name or `handle N`, rules by handle,
+    /// elements with their list.
+    fn obj_ref(&mut self, _delete: bool) -> PResult<ObjRef> {
+        let start = self.span();
+        let kind = self.obj_kind()?;
+        let mut r = ObjRef::new(kind, start);
+        r.family = self.family_opt_before_handle();
+        if kind == ObjKind::Table {
+            if self.is_word("handle") {
+                self.handle_into(&mut r)?;
+            } else {
+                let (name, span) = self.ident()?;
+                r.table = Some(name);
+                r.table_span = span;
+            }
+        } else {
+            let (table, span) = self.ident()?;
+            r.table = Some(table);
+            r.table_span = span;
+            if self.is_word("handle") && kind != ObjKind::Rule {
+                self.handle_into(&mut r)?;
+            } else {
+                let (name, span) = self.ident()?;
+                r.name = Some(name);
+                r.name_span = span;
+                if kind == ObjKind::Rule {
+                    self.handle_into(&mut r)?;
+                } else if kind == ObjKind::Element {
+                    r.elems = self.elem_block()?;
+                }
+            }
+        }
+        r.family.get_or_insert(Family::Ip);
+        r.span = start.to(self.prev_span());
+        Ok(r)
+    }
+
+    /// A family keyword followed by a word or by `handle` (`delete table inet handle 3`).
+    fn family_opt_before_handle(&mut self) -> Option<Family> {
+        self.family_opt()
+    }
+
+    fn handle_into(&mut self, r: &mut ObjRef) -> PResult<()> {
+        let s = self.expect_word("handle")?;
+        let (n, e) = self.number()?;
+        r.handle = Some(n);
+        r.handle_span = s.to(e);
+        Ok(())
+    }
+
+    fn flush_ref(&mut self) -> PResult<ObjRef> {
+        let start = self.span();
+        if self.eat_word("ruleset") {
+            let mut r = ObjRef::new(ObjKind::Ruleset, start);
+            r.family = self.word().and_then(Family::from_name);
+            if r.family.is_some() {
+                self.bump();
+            }
+            r.span = start.to(self.prev_span());
+            return Ok(r);
+        }
+        let kind = self.obj_kind()?;
+        let mut r = ObjRef::new(kind, start);
+        match kind {
+            ObjKind::Table => {
+                let t = self.table_spec()?;
+                r.family = Some(t.family);
+                r.table = Some(t.name);
+                r.table_span = t.span;
+            }
+            ObjKind::Chain | ObjKind::Set | ObjKind::Map => {
+                let (t, name, span) = self.set_spec()?;
+                r.family = Some(t.family);
+                r.table = Some(t.name);
+                r.table_span = t.span;
+                r.name = Some(name);
+                r.name_span = span;
+            }
+            _ => return Err(self.error(r.span, "syntax error, unexpected flush target")),
+        }
+        r.span = start.to(self.prev_span());
+        Ok(r)
+    }
+
+    fn reset_ref(&mut self) -> PResult<ObjRef> {
+        let start = self.span();
+        let kind = match self.word() {
+            Some("counters") => ObjKind::Counters,
+            Some("counter") => ObjKind::Counter,
+            _ => return Err(self.unexpected(&[])),
+        };
+        self.bump();
+        let mut r = ObjRef::new(kind, start);
+        if kind == ObjKind::Counters {
+            if self.eat_word("table") {
+                let t = self.table_spec()?;
+                r.family = Some(t.family);
+                r.table = Some(t.name);
+                r.table_span = t.span;
+            } else {
+                r.family = self.word().and_then(Family::from_name);
+                if r.family.is_some() {
+                    self.bump();
+                }
+            }
+        } else {
+            let (t, name, span) = self.set_spec()?;
+            r.family = Some(t.family);
+            r.table = Some(t.name);
+            r.table_span = t.span;
+            r.name = Some(name);
+            r.name_span = span;
+        }
+        r.span = start.to(self.prev_span());
+        Ok(r)
+    }
+
+    fn list_cmd(&mut self) -> PResult<ListCmd> {
+        let start = self.span();
+        let what = match self.word() {
+            Some("ruleset") => ListWhat::Ruleset,
+            Some("tables") => ListWhat::Tables,
+            Some("table") => ListWhat::Table,
+            Some("chains") => ListWhat::Chains,
+            Some("chain") => ListWhat::Chain,
+            Some("sets") => ListWhat::Sets,
+            Some("set") => ListWhat::Set,
+            Some("maps") => ListWhat::Maps,
+            Some("map") => ListWhat::Map,
+            Some("counters") => ListWhat::Counters,
+            Some("counter") => ListWhat::Counter,
+            _ => return Err(self.unexpected(&[])),
+        };
+        self.bump();
+        let mut l = ListCmd {
+            what,
+            family: None,
+            table: None,
+            name: None,
+            span: start,
+            table_span: Span::NONE,
+            name_span: Span::NONE,
+        };
+        match what {
+            ListWhat::Ruleset | ListWhat::Tables | ListWhat::Chains => {
+                l.family = self.word().and_then(Family::from_name);
+                if l.family.is_some() {
+                    self.bump();
+                }
+            }
+            ListWhat::Sets | ListWhat::Maps | ListWhat::Counters => {
+                if self.eat_word("table") {
+                    let t = self.table_spec()?;
+                    l.family = Some(t.family);
+                    l.table = Some(t.name);
+                    l.table_span = t.span;
+                } else {
+                    l.family = self.word().and_then(Family::from_name);
+                    if l.family.is_some() {
+                        self.bump();
+                    }
+                }
+            }
+            ListWhat::Table => {
+                let t = self.table_spec()?;
+                l.family = Some(t.family);
+                l.table = Some(t.name);
+                l.table_span = t.span;
+            }
+            ListWhat::Chain | ListWhat::Set | ListWhat::Map | ListWhat::Counter => {
+                let (t, name, span) = self.set_spec()?;
+                l.family = Some(t.family);
+                l.table = Some(t.name);
+                l.table_span = t.span;
+                l.name = Some(name);
+                l.name_span = span;
+            }
+        }
+        l.span = start.to(self.prev_span());
+        Ok(l)
+    }
+}
+
+fn w_of(t: &Token<'_>) -> String {
+    match t.tok {
+        Tok::Word(w) => w.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// bison's name for a punctuation token.
+pub fn punct_name(p: &str) -> &'static str {
+    match p {
+        ";" => "semicolon",
+        "," => "comma",
+        ":" => "colon",
+        "." => ".",
+        "{" => "'{'",
+        "}" => "'}'",
+        "(" => "'('",
+        ")" => "')'",
+        "[" => "'['",
+        "]" => "']'",
+        "=" => "'='",
+        "==" => "==",
+        "!=" => "!=",
+        "<" => "<",
+        ">" => ">",
+        "<=" => "<=",
+        ">=" => ">=",
+        "<<" => "<<",
+        ">>" => ">>",
+        "&" => "&",
+        "|" => "'|'",
+        "^" => "^",
+        "!" => "!",
+        "/" => "/",
+        "*" => "*",
+        "-" => "-",
+        "+" => "+",
+        "@" => "@",
+        "$" => "'$'",
+        "~" => "'~'",
+        _ => "junk",
+    }
+}
+
+/// How a syntax error names the token it did not expect.
+pub fn describe(t: &Tok<'_>) -> String {
+    match t {
+        Tok::Word(w) if is_keyword(w) => w.to_string(),
+        Tok::Word(_) | Tok::Ipv4(_) | Tok::Ipv6(_) => "string".into(),
+        Tok::Quoted(_) => "quoted string".into(),
+        Tok::Number(_) => "number".into(),
+        Tok::Punct(p) => punct_name(p).into(),
+        Tok::Newline => "newline".into(),
+        Tok::Junk => "junk".into(),
+        Tok::Eof => "end of file".into(),
+    }
+}
