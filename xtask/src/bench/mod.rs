@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+//! `cargo xtask bench [--runs N] [--only REGEX-free substring]`: our applets
+//! and the reference tools side by side, in fresh namespaces, alternating run
+//! by run, medians of wall/user/sys/peak RSS and the ratio ours/reference.
+//! A benchmark, not a test: it asserts nothing about speed. Results go to
+//! BENCHMARKS.md with the machine and date.
+
+mod cases;
+mod measure;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{flags, project_root};
+use measure::{median, Netns, Sample};
+
+/// One row of the benchmark.
+pub struct Case {
+    pub name: String,
+    pub tool: &'static str,
+    pub args: Vec<String>,
+    pub input: Option<PathBuf>,
+    /// Shell run (with the system tools) in the namespace before timing.
+    pub setup: String,
+    /// A fresh namespace (and setup) for every run, e.g. for loads.
+    pub fresh: bool,
+}
+
+pub fn run(f: flags::Bench) -> crate::Result {
+    let runs = f.runs.max(5);
+    let work = project_root().join("golden-out/bench");
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let ours = build_static_kroot()?;
+    let cases = cases::all(&work)?;
+    let mut table = String::new();
+    let _ = writeln!(
+        table,
+        "| case | ours wall | ref wall | wall ratio | ours user/sys | ref user/sys | ours RSS | ref RSS | RSS ratio |"
+    );
+    let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for case in cases
+        .iter()
+        .filter(|c| f.only.as_deref().is_none_or(|o| c.name.contains(o)))
+    {
+        println!("bench: {} ({runs} runs each, alternating)", case.name);
+        let row = match bench_case(case, &ours, runs) {
+            Ok((o, r)) => format!(
+                "| {} | {:.3} s | {:.3} s | {:.2} | {:.2}/{:.2} s | {:.2}/{:.2} s | {} | {} | {:.2} |",
+                case.name,
+                o.wall,
+                r.wall,
+                o.wall / r.wall.max(1e-9),
+                o.user,
+                o.sys,
+                r.user,
+                r.sys,
+                mb(o.rss_kb),
+                mb(r.rss_kb),
+                o.rss_kb as f64 / (r.rss_kb.max(1)) as f64
+            ),
+            Err(e) => format!("| {} | failed: {} | | | | | | | |", case.name, e.replace('|', "/")),
+        };
+        println!("{row}");
+        table.push_str(&row);
+        table.push('\n');
+    }
+    let sizes = sizes_table(&ours);
+    println!("{sizes}");
+    write_report(&table, &sizes, runs)
+}
+
+fn mb(kb: u64) -> String {
+    format!("{:.1} MB", kb as f64 / 1024.0)
+}
+
+/// Medians (ours, reference) over `runs` alternating runs.
+fn bench_case(case: &Case, ours: &Path, runs: u32) -> crate::Result<(Sample, Sample)> {
+    let reference = reference_tool(case.tool);
+    let argv = |bin: &Path| -> Vec<String> {
+        let mut v = vec![bin.to_string_lossy().into_owned()];
+        v.extend(case.args.iter().cloned());
+        v
+    };
+    let ours_bin = ours.with_file_name(case.tool);
+    let mut shared: Option<Netns> = None;
+    let (mut o, mut r) = (Vec::new(), Vec::new());
+    for i in 0..runs {
+        for (who, bin, out) in [("ours", &ours_bin, &mut o), ("ref", &reference, &mut r)] {
+            let fresh;
+            let ns = if case.fresh {
+                fresh = Netns::new(&format!("{who}{i}"))?;
+                fresh.sh(&case.setup)?;
+                &fresh
+            } else {
+                if shared.is_none() {
+                    let ns = Netns::new("shared")?;
+                    ns.sh(&case.setup)?;
+                    shared = Some(ns);
+                }
+                shared.as_ref().ok_or("no namespace")?
+            };
+            let s = measure::run(&ns.0, &argv(bin), case.input.as_deref())
+                .map_err(|e| format!("{who}: {e}"))?;
+            out.push(s);
+        }
+    }
+    Ok((median(&o), median(&r)))
+}
+
+fn reference_tool(tool: &str) -> PathBuf {
+    PathBuf::from(match tool {
+        "nft" => "/usr/sbin/nft",
+        "ip" => "/usr/sbin/ip",
+        _ => "/usr/sbin/conntrack",
+    })
+}
+
+/// The shipped kind of binary: static musl, release profile, with applet links.
+fn build_static_kroot() -> crate::Result<PathBuf> {
+    let root = project_root();
+    let target = "x86_64-unknown-linux-musl";
+    let status = Command::new(crate::cargo())
+        .args([
+            "build",
+            "--quiet",
+            "--release",
+            "-p",
+            "kroot",
+            "--target",
+            target,
+        ])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "cargo build --release --target {target} failed (rustup target add {target})"
+        ));
+    }
+    let dir = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join(target)
+        .join("release");
+    let links = root.join("golden-out/bench/bin");
+    let _ = std::fs::remove_dir_all(&links);
+    std::fs::create_dir_all(&links).map_err(|e| format!("{}: {e}", links.display()))?;
+    let kroot = links.join("kroot");
+    std::fs::copy(dir.join("kroot"), &kroot).map_err(|e| format!("copy kroot: {e}"))?;
+    for tool in ["nft", "ip", "conntrack"] {
+        std::os::unix::fs::symlink("kroot", links.join(tool))
+            .map_err(|e| format!("link {tool}: {e}"))?;
+    }
+    Ok(kroot)
+}
+
+/// bin/kroot per arch (from dist/, where built) beside each reference tool
+/// with the shared libraries it loads (libc and the loader left out).
+fn sizes_table(ours: &Path) -> String {
+    let mut t = String::from("| binary | bytes |\n|---|---:|\n");
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let _ = writeln!(t, "| kroot amd64 (this build, stripped) | {} |", size(ours));
+    for arch in ["amd64", "arm64", "arm"] {
+        let p = project_root().join(format!("dist/{arch}/bin/kroot"));
+        if p.exists() {
+            let _ = writeln!(t, "| kroot {arch} (dist) | {} |", size(&p));
+        }
+    }
+    for tool in ["nft", "ip", "conntrack"] {
+        let bin = reference_tool(tool);
+        let mut total = size(&bin);
+        let mut libs = Vec::new();
+        if let Ok(out) = Command::new("ldd").arg(&bin).output() {
+            for line in String::from_utf8_lossy(&out.stdout).lines() {
+                let Some(path) = line
+                    .split("=>")
+                    .nth(1)
+                    .and_then(|r| r.split_whitespace().next())
+                else {
+                    continue;
+                };
+                let name = Path::new(path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if ["libc.so", "libm.so", "ld-linux", "libpthread", "libdl.so"]
+                    .iter()
+                    .any(|x| name.starts_with(x))
+                {
+                    continue;
+                }
+                let real = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
+                total += size(&real);
+                libs.push(name);
+            }
+        }
+        let _ = writeln!(
+            t,
+            "| reference {} + {} | {} |",
+            bin.display(),
+            libs.join(", "),
+            total
+        );
+    }
+    t
+}
+
+fn write_report(table: &str, sizes: &str, runs: u32) -> crate::Result {
+    let sh = |cmd: &str| {
+        Command::new("sh")
+            .args(["-c", cmd])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let machine = format!(
+        "{} cores ({}), {} memory, kernel {}, {}",
+        sh("nproc"),
+        sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"),
+        sh("free -h | awk '/Mem:/{print $2}'"),
+        sh("uname -r"),
+        sh("nft --version; ip -V; conntrack --version 2>&1 | head -1").replace('\n', "; ")
+    );
+    let text = format!(
+        "# Benchmarks\n\n\
+         Produced by `cargo xtask bench` (add `--only SUBSTRING` for some rows, `--runs N` for more runs).\n\
+         Ours is the static musl release build (`bin/kroot`); the reference tools are Debian's.\n\
+         Each row runs ours and the reference alternately, {runs} times each, every command inside\n\
+         a network namespace of its own; figures are medians. Peak RSS comes from wait4(2); it\n\
+         includes nsenter's ~1 MB start (nsenter execs the command in the same process).\n\n\
+         Date: {}  \nMachine: {machine}\n\n{table}\n## Binary sizes\n\n{sizes}",
+        sh("date -u +%Y-%m-%dT%H:%MZ"),
+    );
+    let path = project_root().join("BENCHMARKS.md");
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
