@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: Apache-2.0
+//! The conntrack-table commands (conntrack's do_command_ct): list, delete,
+//! update, get. Each returns how many entries it handled.
+
+use std::net::IpAddr;
+
+use nfnl::ctnetlink::attribute::*;
+use nfnl::ctnetlink::{ct_request, Conntrack, ProtoInfo, TcpInfo, Tuple};
+use nfnl::msg::{NLM_F_ACK, NLM_F_DUMP};
+use nfnl::{Error, Socket};
+
+use crate::error::{err2str, errno_of, other, param, Result};
+use crate::output::Out;
+use crate::parse::{Cmd, Table};
+use crate::table::*;
+use crate::template::{Filter, Net};
+
+/// nfct_filter_init: --mask-src/--mask-dst turn the exact address into a
+/// network comparison.
+pub fn filter_for(cmd: &Cmd) -> (crate::template::Template, Option<Net>, Option<Net>) {
+    let mut tmpl = cmd.tmpl.clone();
+    let net = |addr: Option<IpAddr>, mask: Option<IpAddr>| -> Option<Net> {
+        let (a, m) = (addr?, mask?);
+        let network = match (a, m) {
+            (IpAddr::V4(a), IpAddr::V4(m)) => IpAddr::V4((u32::from(a) & u32::from(m)).into()),
+            (IpAddr::V6(a), IpAddr::V6(m)) => IpAddr::V6((u128::from(a) & u128::from(m)).into()),
+            _ => return None,
+        };
+        Some(Net { network, mask: m })
+    };
+    let src = if cmd.options & O_MASK_SRC != 0 {
+        net(cmd.tmpl.orig.src, cmd.mask_src)
+    } else {
+        None
+    };
+    let dst = if cmd.options & O_MASK_DST != 0 {
+        net(cmd.tmpl.orig.dst, cmd.mask_dst)
+    } else {
+        None
+    };
+    if src.is_some() {
+        tmpl.orig.src = None;
+    }
+    if dst.is_some() {
+        tmpl.orig.dst = None;
+    }
+    (tmpl, src, dst)
+}
+
+fn fail(e: &Error, command: u32) -> crate::error::Fail {
+    crate::error::Fail::Other(format!("Operation failed: {}", err2str(errno_of(e), command)))
+}
+
+/// Dump the table (or a list) and collect the entries.
+pub fn dump(sock: &mut Socket, kind: u8, family: u8) -> std::result::Result<Vec<Conntrack>, Error> {
+    let seq = sock.next_seq();
+    let req = ct_request(kind, NLM_F_DUMP, seq, family, None);
+    let mut all = Vec::new();
+    let r = sock.dump(req.as_bytes(), seq, |m| {
+        if let Ok(ct) = Conntrack::from_msg(&m) {
+            all.push(ct);
+        }
+        Ok(())
+    });
+    match r {
+        Ok(()) | Err(Error::DumpInterrupted) => Ok(all),
+        Err(e) => Err(e),
+    }
+}
+
+pub fn list(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
+    let kind = match cmd.table {
+        Table::Dying => IPCTNL_MSG_CT_GET_DYING,
+        Table::Unconfirmed => IPCTNL_MSG_CT_GET_UNCONFIRMED,
+        _ => {
+            if cmd.options & O_COMPARISON != 0 && cmd.options & O_ZERO != 0 {
+                return param("Can't use -z with filtering parameters");
+            }
+            if cmd.options & O_ZERO != 0 {
+                IPCTNL_MSG_CT_GET_CTRZERO
+            } else {
+                IPCTNL_MSG_CT_GET
+            }
+        }
+    };
+    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let filter = Filter {
+        options: cmd.options,
+        family: cmd.family,
+        tmpl: &tmpl,
+        net_src,
+        net_dst,
+    };
+    let entries = dump(sock, kind, cmd.family).map_err(|e| fail(&e, cmd.command))?;
+    let plain = matches!(cmd.table, Table::Conntrack | Table::Expect);
+    for ct in entries {
+        if plain {
+            if let Some((val, mask)) = tmpl.status_filter {
+                if ct.status.unwrap_or(0) & mask != val {
+                    continue;
+                }
+            }
+        }
+        if filter.rejects(&ct) {
+            continue;
+        }
+        out.entry(cmd, &ct, true);
+        out.counter += 1;
+    }
+    out.finish();
+    Ok(())
+}
+
+/// The message that names one entry for DELETE: its original tuple, zone and id.
+fn naming(ct: &Conntrack) -> Conntrack {
+    let mut n = Conntrack::default();
+    n.orig = ct.orig.clone();
+    n.zone = ct.zone;
+    n.id = ct.id;
+    n
+}
+
+pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
+    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let filter = Filter {
+        options: cmd.options,
+        family: cmd.family,
+        tmpl: &tmpl,
+        net_src,
+        net_dst,
+    };
+    let entries = dump(sock, IPCTNL_MSG_CT_GET, cmd.family).map_err(|e| fail(&e, cmd.command))?;
+    for ct in entries {
+        if filter.rejects(&ct) {
+            continue;
+        }
+        let seq = sock.next_seq();
+        let req = ct_request(IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq, ct.l3family(), Some(&naming(&ct)));
+        match sock.request(req.as_bytes(), seq, |_| Ok(())) {
+            Ok(()) => {}
+            // gone in the meantime (expired or deleted by someone else)
+            Err(e) if errno_of(&e) == libc::ENOENT => continue,
+            Err(e) => {
+                out.flush();
+                return Err(fail(&e, CT_DELETE));
+            }
+        }
+        out.entry(cmd, &ct, false);
+        out.counter += 1;
+    }
+    out.flush();
+    Ok(())
+}
+
+fn cmp_tuple_only(want: &Tuple, l3: Option<u8>, got: Option<&Tuple>, fam: u8) -> bool {
+    let mut t = crate::template::Template::default();
+    t.orig = want.clone();
+    t.orig_l3 = l3;
+    let mut ct = Conntrack::default();
+    ct.family = fam;
+    ct.orig = got.cloned();
+    crate::template::cmp(&t, &ct)
+}
+
+pub fn update(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
+    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let filter = Filter {
+        options: cmd.options,
+        family: cmd.family,
+        tmpl: &tmpl,
+        net_src,
+        net_dst,
+    };
+    let entries = dump(sock, IPCTNL_MSG_CT_GET, cmd.family).map_err(|e| fail(&e, cmd.command))?;
+    for ct in entries {
+        if filter.nat_rejects(&ct) || filter.label_rejects(&ct) || filter.network_rejects(&ct) {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (tmpl.id, ct.id) {
+            if a != b {
+                continue;
+            }
+        }
+        if cmd.options & (O_ORIG | O_PROTO) != 0
+            && !cmp_tuple_only(&tmpl.orig, tmpl.orig_l3, ct.orig.as_ref(), ct.family)
+        {
+            continue;
+        }
+        if cmd.options & (O_REPL | O_PROTO) != 0
+            && !cmp_tuple_only(&tmpl.repl, tmpl.repl_l3, ct.reply.as_ref(), ct.family)
+        {
+            continue;
+        }
+        let new = updated(cmd, &tmpl, &ct);
+        if unchanged(&new, &ct) {
+            continue;
+        }
+        let seq = sock.next_seq();
+        let req = ct_request(IPCTNL_MSG_CT_NEW, NLM_F_ACK, seq, cmd.family, Some(&new));
+        if let Err(e) = sock.request(req.as_bytes(), seq, |_| Ok(())) {
+            out.flush();
+            eprintln!("Operation failed: {}", err2str(errno_of(&e), CT_UPDATE));
+        }
+        let seq = sock.next_seq();
+        let req = ct_request(IPCTNL_MSG_CT_GET, NLM_F_ACK, seq, cmd.family, Some(&new));
+        let mut got = Vec::new();
+        match sock.request(req.as_bytes(), seq, |m| {
+            if let Ok(c) = Conntrack::from_msg(&m) {
+                got.push(c);
+            }
+            Ok(())
+        }) {
+            Ok(()) => {}
+            Err(e) if errno_of(&e) == libc::ENOENT => continue,
+            Err(e) => {
+                out.flush();
+                return Err(fail(&e, CT_UPDATE));
+            }
+        }
+        for c in &got {
+            out.entry(cmd, c, false);
+        }
+        out.counter += 1;
+    }
+    out.flush();
+    Ok(())
+}
+
+/// The entry to send for -U: the original tuple, the template's timeout,
+/// status and state, the new mark and labels.
+fn updated(cmd: &Cmd, tmpl: &crate::template::Template, ct: &Conntrack) -> Conntrack {
+    let mut n = Conntrack::default();
+    n.orig = ct.orig.clone();
+    n.timeout = tmpl.timeout;
+    n.id = tmpl.id;
+    if let Some(s) = tmpl.state {
+        n.protoinfo = Some(ProtoInfo::Tcp(TcpInfo {
+            state: Some(s),
+            ..TcpInfo::default()
+        }));
+    }
+    if cmd.options & O_MARK != 0 {
+        let (value, mask) = tmpl.mark.unwrap_or((0, u32::MAX));
+        n.mark = Some((ct.mark.unwrap_or(0) & !mask) ^ value);
+    }
+    if cmd.options & O_STATUS != 0 {
+        n.status = Some(tmpl.status.unwrap_or(0) | ct.status.unwrap_or(0));
+    }
+    if let Some(bits) = &tmpl.labels_modify {
+        let len = ct.labels.as_ref().map_or(16, |l| l.len().max(16));
+        let mut labels = ct.labels.clone().unwrap_or_default();
+        labels.resize(len, 0);
+        let mut mask = vec![0u8; len];
+        for &b in bits {
+            let (i, bit) = ((b / 8) as usize, 1u8 << (b % 8));
+            if let (Some(l), Some(m)) = (labels.get_mut(i), mask.get_mut(i)) {
+                *m |= bit;
+                if cmd.options & O_ADD_LABEL != 0 {
+                    *l |= bit;
+                } else {
+                    *l &= !bit;
+                }
+            }
+        }
+        n.labels = Some(labels);
+        n.labels_mask = Some(mask);
+    } else if cmd.options & O_DEL_LABEL != 0 {
+        n.labels = Some(vec![0u8; ct.labels.as_ref().map_or(16, |l| l.len())]);
+    }
+    n
+}
+
+/// nfct_cmp(new, ct, ALL|MASK): nothing the update would set differs.
+fn unchanged(new: &Conntrack, ct: &Conntrack) -> bool {
+    let mark_same = new.mark.is_none_or(|m| ct.mark.unwrap_or(0) == m);
+    let status_same = new.status.is_none_or(|s| ct.status.is_some_and(|c| c & s == s));
+    let state_same = new.tcp_state().is_none_or(|s| crate::template::ct_state(ct) == Some(s));
+    let labels_same = new.labels.is_none();
+    mark_same && status_same && state_same && labels_same
+}
+
+pub fn get(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
+    let t = &cmd.tmpl;
+    let mut q = Conntrack::default();
+    if cmd.options & O_ORIG != 0 {
+        q.orig = Some(t.orig.clone());
+    }
+    if cmd.options & O_REPL != 0 {
+        q.reply = Some(t.repl.clone());
+    }
+    q.zone = t.zone;
+    q.id = t.id;
+    let seq = sock.next_seq();
+    let req = ct_request(IPCTNL_MSG_CT_GET, NLM_F_ACK, seq, cmd.family, Some(&q));
+    let mut got = Vec::new();
+    sock.request(req.as_bytes(), seq, |m| {
+        if let Ok(c) = Conntrack::from_msg(&m) {
+            got.push(c);
+        }
+        Ok(())
+    })
+    .map_err(|e| fail(&e, cmd.command))?;
+    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let filter = Filter {
+        options: cmd.options,
+        family: cmd.family,
+        tmpl: &tmpl,
+        net_src,
+        net_dst,
+    };
+    for ct in got {
+        if filter.rejects(&ct) {
+            continue;
+        }
+        out.entry(cmd, &ct, true);
+        out.counter += 1;
+    }
+    out.finish();
+    Ok(())
+}
+
+/// Unused-argument guard for commands that need none of the above.
+pub fn unsupported<T>() -> Result<T> {
+    other("Operation failed: Operation not supported")
+}
