@@ -1,8 +1,228 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `cargo xtask test`.
+//! `cargo xtask test`: THE test command (README, .ci/run). It runs, counting
+//! each step as passed or failed (a step that cannot run counts as failed):
+//!
+//! 1. `cargo test --workspace` (kernel tests make their own network namespaces;
+//!    they need root, as CI is);
+//! 2. `dist` for amd64, arm64 and arm, with --gzip;
+//! 3. per arch, the tarball checks in `test/tarball.rs`: layout, static ELF
+//!    for the right machine, `--list` (natively or under qemu-user), the applet
+//!    links, `--install -s`, closed pipes;
+//! 4. the golden and conformance samples (hooks below);
+//! 5. a second `dist`, built in a separate target dir, must give identical
+//!    sha256 sums: the tarballs are reproducible, not merely repackaged.
+//!
+//! It ends with the line `N passed, N failed` and fails if N failed > 0.
 
-use crate::flags;
+mod elf;
+mod tarball;
 
-pub fn run(_flags: flags::Test) -> crate::Result {
-    Err("test: not written yet".into())
+use std::path::Path;
+use std::process::Command;
+
+use crate::dist::{self, Built};
+use crate::{flags, project_root};
+
+pub fn run(f: flags::Test) -> crate::Result {
+    let mut s = Steps::default();
+    let root = project_root();
+
+    s.step("cargo test --workspace", cargo_test);
+
+    let arches = dist::parse_arches("amd64,arm64,arm")?;
+    let out = root.join("dist");
+    let built = s.step("dist amd64,arm64,arm (with --gzip)", || {
+        dist::dist(&arches, &out, true, &dist::target_base())
+    });
+    let version = workspace_version();
+    let mtime = dist::source_date_epoch();
+    for t in tarball::TARGETS {
+        let b = built
+            .as_ref()
+            .and_then(|b| b.iter().find(|b| b.arch.name == t.arch));
+        arch_checks(&mut s, t, b, &version, &mtime);
+    }
+
+    // ---- HOOK (coordinator): golden replays -------------------------------
+    // Wire the CI sample of each golden suite here, e.g. for kind in
+    // ["ip", "conntrack"]: s.step(&format!("golden {kind} sample"), || {
+    //     let o = crate::golden::replay(kind, crate::golden::ci_sample(kind))?;
+    //     crate::golden::check_ratchet(&format!("golden-{kind}"), "sample", o.passed.len())
+    // }); with `f.full` choosing "" (every case) and the "full" ratchet key.
+    // ---- HOOK (coordinator): conformance sample ---------------------------
+    // Wire the nftables conformance CI sample (crate::conformance) here, with
+    // its ratchet check, the same way; `f.full` runs the whole corpus.
+    // ------------------------------------------------------------------------
+    let _ = f.full;
+
+    s.step(
+        "second dist run (separate target dir) gives identical sha256 sums",
+        || {
+            let Some(first) = built.as_ref() else {
+                return Err("the first dist run failed; nothing to compare".into());
+            };
+            let base = dist::target_base().join("dist-again");
+            let again = base.join("out");
+            dist::dist(&arches, &again, true, &base)?;
+            same_sums(first, &out, &again)
+        },
+    );
+
+    s.summary()
+}
+
+/// Every check of one arch's tarball; all fail if the tarball was not built.
+fn arch_checks(
+    s: &mut Steps,
+    t: &tarball::Target,
+    built: Option<&Built>,
+    version: &crate::Result<String>,
+    mtime: &crate::Result<u64>,
+) {
+    let a = t.arch;
+    let tar = built.map(|b| b.tar.clone());
+    let bytes = s.step(&format!("[{a}] read k3s-root-{a}.tar"), || {
+        let tar = tar
+            .as_ref()
+            .ok_or("no tarball: dist failed for this arch")?;
+        std::fs::read(tar).map_err(|e| format!("{}: {e}", tar.display()))
+    });
+    let rootfs = project_root().join("rootfs");
+    s.step(&format!("[{a}] tarball layout, owners, mtimes"), || {
+        let bytes = bytes.as_ref().ok_or("no tarball")?;
+        tarball::layout(bytes, mtime.clone()?, &rootfs)
+    });
+    s.step(
+        &format!("[{a}] bin/kroot is a static {}", t.elf.label),
+        || tarball::static_elf(bytes.as_ref().ok_or("no tarball")?, t),
+    );
+    let dir = tarball::scratch(a);
+    let unpacked = s
+        .step(&format!("[{a}] unpack with tar -xpf"), || {
+            tarball::unpack(tar.as_ref().ok_or("no tarball")?, &dir)
+        })
+        .is_some();
+    let need = |ok: bool| {
+        if ok {
+            Ok(())
+        } else {
+            Err("not unpacked".to_string())
+        }
+    };
+    let how = t.runner.unwrap_or("natively");
+    s.step(&format!("[{a}] bin/kroot --list ({how})"), || {
+        need(unpacked)?;
+        tarball::list(&dir, t)
+    });
+    s.step(
+        &format!("[{a}] bin/aux/nft, bin/ip, bin/conntrack dispatch"),
+        || {
+            need(unpacked)?;
+            tarball::links(&dir, t, version.as_ref()?)
+        },
+    );
+    s.step(
+        &format!("[{a}] kroot --install -s DIR makes working links"),
+        || {
+            need(unpacked)?;
+            tarball::install(&dir, t, version.as_ref()?)
+        },
+    );
+    s.step(&format!("[{a}] closed stdout pipes end quietly"), || {
+        need(unpacked)?;
+        tarball::closed_pipes(&dir, t)
+    });
+}
+
+fn cargo_test() -> crate::Result {
+    let status = Command::new(crate::cargo())
+        .current_dir(project_root())
+        .args(["test", "--workspace", "--locked"])
+        .status()
+        .map_err(|e| format!("cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!("cargo test --workspace: {status}"));
+    }
+    Ok(())
+}
+
+/// The sha256sum files of both runs are byte for byte the same.
+fn same_sums(first: &[Built], a: &Path, b: &Path) -> crate::Result {
+    for built in first {
+        let name = format!("sha256sum-{}.txt", built.arch.name);
+        let read = |dir: &Path| -> crate::Result<String> {
+            let p = dir.join(&name);
+            std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))
+        };
+        let (x, y) = (read(a)?, read(b)?);
+        if x != y {
+            return Err(format!("{name} differs between runs:\n{x}---\n{y}"));
+        }
+        if x.lines().count() != 2 {
+            return Err(format!("{name} should list the .tar and the .tar.gz:\n{x}"));
+        }
+    }
+    Ok(())
+}
+
+/// `[workspace.package] version` from the root Cargo.toml: the version every
+/// applet's version line must carry.
+fn workspace_version() -> crate::Result<String> {
+    let path = project_root().join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut in_package = false;
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('[') {
+            in_package = line == "[workspace.package]";
+        } else if let (true, Some(v)) = (in_package, line.strip_prefix("version")) {
+            let v = v
+                .trim_start()
+                .trim_start_matches('=')
+                .trim()
+                .trim_matches('"');
+            return Ok(v.to_string());
+        }
+    }
+    Err(format!(
+        "{}: no [workspace.package] version",
+        path.display()
+    ))
+}
+
+/// Steps run so far, and how they went.
+#[derive(Default)]
+struct Steps {
+    passed: usize,
+    failed: Vec<String>,
+}
+
+impl Steps {
+    /// Run one step, print `ok`/`FAIL` with the reason, keep count.
+    fn step<T>(&mut self, name: &str, f: impl FnOnce() -> crate::Result<T>) -> Option<T> {
+        println!("test: {name} ...");
+        match f() {
+            Ok(v) => {
+                println!("test: ok   {name}");
+                self.passed += 1;
+                Some(v)
+            }
+            Err(e) => {
+                println!("test: FAIL {name}\n      {}", e.replace('\n', "\n      "));
+                self.failed.push(name.to_string());
+                None
+            }
+        }
+    }
+
+    fn summary(self) -> crate::Result {
+        for name in &self.failed {
+            println!("failed: {name}");
+        }
+        println!("{} passed, {} failed", self.passed, self.failed.len());
+        if self.failed.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} step(s) failed", self.failed.len()))
+        }
+    }
 }

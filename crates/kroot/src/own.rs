@@ -1,102 +1,130 @@
 // SPDX-License-Identifier: Apache-2.0
-//! kroot's own command line: `kroot --list`, `kroot --install [-s] DIR`,
-//! `kroot --version`, and `kroot APPLET ARGS…`.
+//! kroot's own command line, busybox-style: `kroot APPLET ARGS…`,
+//! `kroot --list`, `kroot --install [-s] DIR`, `kroot --version`, `kroot --help`.
+//! No arguments at all prints the help, as `busybox` does.
 
 use std::ffi::OsString;
 use std::io::Write;
-use std::path::{Path, PathBuf};
-
-use argh::FromArgs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 
 use crate::applets::{self, APPLETS};
 
 /// Exit status for a name that is no applet (as busybox and shells use).
 const NOT_FOUND: i32 = 127;
-
-#[derive(FromArgs)]
-/// kroot: nft, ip and conntrack in one static binary. Usage: kroot APPLET [ARGS…],
-/// or call it through a link named after the applet.
-struct Opts {
-    /// list the applets, one a line
-    #[argh(switch)]
-    list: bool,
-    /// create a link for every applet in DIR (hard links; symbolic with -s)
-    #[argh(switch)]
-    install: bool,
-    /// with --install: make symbolic links
-    #[argh(switch, short = 's')]
-    symlinks: bool,
-    /// print kroot's version
-    #[argh(switch)]
-    version: bool,
-    /// the directory for --install
-    #[argh(positional)]
-    dir: Option<PathBuf>,
-}
+/// Exit status for a bad kroot command line.
+const USAGE: i32 = 1;
 
 pub fn unknown_applet(name: &str) -> i32 {
     let _ = writeln!(std::io::stderr(), "{name}: applet not found");
     NOT_FOUND
 }
 
-pub fn main(mut args: Vec<OsString>) -> i32 {
-    // `kroot APPLET ARGS…`: the first word that is not an option names the applet.
-    if let Some(first) = args.get(1).and_then(|a| a.to_str()) {
-        if !first.starts_with('-') {
-            let first = first.to_string();
-            return match applets::find(&first) {
-                Some(applet) => {
-                    args.remove(0);
-                    (applet.main)(args)
-                }
-                None => unknown_applet(&first),
-            };
-        }
-    }
-    let words: Vec<String> = args
-        .iter()
-        .skip(1)
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    let opts = match Opts::from_args(&["kroot"], &words) {
-        Ok(o) => o,
-        Err(early) => {
-            let ok = early.status.is_ok();
-            let _ = if ok {
-                writeln!(std::io::stdout(), "{}", early.output)
-            } else {
-                writeln!(std::io::stderr(), "{}", early.output)
-            };
-            return if ok { 0 } else { 1 };
-        }
-    };
-    let mut out = std::io::stdout().lock();
-    if opts.version {
-        let _ = writeln!(out, "kroot {}", kcommon::KROOT_VERSION);
-        return 0;
-    }
-    if opts.list {
-        for a in APPLETS {
-            let _ = writeln!(out, "{}", a.name);
-        }
-        return 0;
-    }
-    if opts.install {
-        let Some(dir) = opts.dir else {
-            let _ = writeln!(std::io::stderr(), "kroot: --install needs a directory");
-            return 1;
-        };
-        return install(&dir, opts.symlinks);
-    }
-    let _ = writeln!(
-        std::io::stderr(),
-        "kroot: no applet given; try `kroot --list` or `kroot --help`"
-    );
-    1
+/// What `kroot …` asked for.
+enum Request {
+    Help,
+    List,
+    Version,
+    Install { dir: OsString, symbolic: bool },
 }
 
-/// busybox-style: one link per applet in `dir`, pointing at this executable.
+pub fn main(mut args: Vec<OsString>) -> i32 {
+    let Some(first) = args.get(1) else {
+        return help();
+    };
+    // `kroot APPLET ARGS…`: a first word that is not an option names the applet.
+    if !first.as_encoded_bytes().starts_with(b"-") {
+        let name = first.to_string_lossy().into_owned();
+        return match applets::find(&name) {
+            Some(applet) => {
+                args.remove(0);
+                args[0] = applet.name.into();
+                (applet.main)(args)
+            }
+            None => unknown_applet(&name),
+        };
+    }
+    match parse(&args[1..]) {
+        Ok(Request::Help) => help(),
+        Ok(Request::List) => {
+            let mut out = std::io::stdout().lock();
+            for a in APPLETS {
+                let _ = writeln!(out, "{}", a.name);
+            }
+            0
+        }
+        Ok(Request::Version) => {
+            let _ = writeln!(std::io::stdout(), "kroot {}", kcommon::KROOT_VERSION);
+            0
+        }
+        Ok(Request::Install { dir, symbolic }) => install(Path::new(&dir), symbolic),
+        Err(msg) => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "kroot: {msg}\nTry 'kroot --help' for more information."
+            );
+            USAGE
+        }
+    }
+}
+
+/// kroot's options (the first word starts with `-`).
+fn parse(words: &[OsString]) -> Result<Request, String> {
+    let word = |i: usize| words.get(i).map(|w| w.to_string_lossy().into_owned());
+    let first = word(0).unwrap_or_default();
+    let (request, used) = match first.as_str() {
+        "--help" | "-h" => (Request::Help, 1),
+        "--list" => (Request::List, 1),
+        "--version" => (Request::Version, 1),
+        "--install" => {
+            let symbolic = word(1).as_deref() == Some("-s");
+            let at = if symbolic { 2 } else { 1 };
+            let Some(dir) = words.get(at) else {
+                return Err("--install needs a directory: kroot --install [-s] DIR".into());
+            };
+            if dir.as_encoded_bytes().starts_with(b"-") {
+                return Err(format!(
+                    "unrecognized option '{}' after --install",
+                    dir.to_string_lossy()
+                ));
+            }
+            let dir = dir.clone();
+            (Request::Install { dir, symbolic }, at + 1)
+        }
+        other => return Err(format!("unrecognized option '{other}'")),
+    };
+    match word(used) {
+        Some(extra) => Err(format!("unexpected argument '{extra}' after {first}")),
+        None => Ok(request),
+    }
+}
+
+fn help() -> i32 {
+    let names: Vec<&str> = APPLETS.iter().map(|a| a.name).collect();
+    let text = format!(
+        "kroot {version}: nft, ip and conntrack in one static binary.\n\
+         \n\
+         Usage: kroot APPLET [ARGS]...\n   \
+         or: kroot --list\n   \
+         or: kroot --install [-s] DIR\n   \
+         or: kroot --version\n   \
+         or: APPLET [ARGS]...\n\
+         \n\
+         \tkroot acts as the applet it is called as: make a link named after\n\
+         \tthe applet (kroot --install does it) or name the applet first.\n\
+         \t--install makes hard links in DIR, symbolic ones with -s; a name\n\
+         \tthat already is this executable is left as it is.\n\
+         \n\
+         Applets: {names}\n",
+        version = kcommon::KROOT_VERSION,
+        names = names.join(", "),
+    );
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    0
+}
+
+/// busybox-style: one link per applet in `dir`, pointing at this executable
+/// (hard links; symbolic with `-s`, to the executable's absolute path).
 fn install(dir: &Path, symbolic: bool) -> i32 {
     let exe = match std::env::current_exe() {
         Ok(p) => p,
@@ -117,15 +145,25 @@ fn install(dir: &Path, symbolic: bool) -> i32 {
         } else {
             std::fs::hard_link(&exe, &link)
         };
-        if let Err(e) = made {
-            let _ = writeln!(
-                std::io::stderr(),
-                "kroot: {}: {}",
-                link.display(),
-                kcommon::errno::io_error(&e)
-            );
-            status = 1;
+        let Err(e) = made else { continue };
+        if e.kind() == std::io::ErrorKind::AlreadyExists && same_file(&link, &exe) {
+            continue; // already installed: running --install twice is fine
         }
+        let _ = writeln!(
+            std::io::stderr(),
+            "kroot: {}: {}",
+            link.display(),
+            kcommon::errno::io_error(&e)
+        );
+        status = 1;
     }
     status
+}
+
+/// Does `path` (following links) lead to the same file as `exe`?
+fn same_file(path: &Path, exe: &Path) -> bool {
+    match (std::fs::metadata(path), std::fs::metadata(exe)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
 }
