@@ -69,7 +69,9 @@ pub fn entry(cmd: &Cmd) -> Conntrack {
     let mut ct = Conntrack::default();
     ct.orig = Some(orig);
     ct.reply = Some(repl);
-    ct.status = t.status;
+    // libnetfilter_conntrack always sends CONFIRMED with a status: the
+    // kernel refuses to see that bit change (EBUSY).
+    ct.status = t.status.map(|s| s | IPS_CONFIRMED);
     ct.timeout = t.timeout;
     ct.zone = t.zone;
     ct.secmark = t.secmark;
