@@ -1,2 +1,190 @@
 // SPDX-License-Identifier: Apache-2.0
-//! Kernel state fetched for a command (cache.c): tables, chains, sets, rules, as few dumps as needed.
+//! Kernel state fetched for a command (cache.c): tables, chains, sets, rules,
+//! elements and objects, with as few dumps as the command needs. Eval (nft-in)
+//! asks "does X exist / what is its key type / its handle"; the listing path
+//! (delinearize → print) reads whole tables.
+//!
+//! Invariant: only this module reads ruleset state from the kernel.
+
+use nfnl::nftables::{Chain, Obj, Rule, Set, SetElem, Table};
+use nfnl::{Error, Socket};
+
+/// What a command needs from the kernel.
+#[derive(Debug, Clone, Default)]
+pub struct Want {
+    /// NFPROTO_* number; `None` = every family.
+    pub family: Option<u8>,
+    /// Only this table (by name, in `family`).
+    pub table: Option<String>,
+    pub chains: bool,
+    pub rules: bool,
+    /// Only the rules of this chain (implies `rules`).
+    pub rule_chain: Option<String>,
+    pub sets: bool,
+    /// Elements of the sets fetched (named ones; anonymous sets always come
+    /// with their elements when rules are fetched).
+    pub elements: bool,
+    /// Only this set's elements.
+    pub set_name: Option<String>,
+    pub objs: bool,
+}
+
+impl Want {
+    /// Everything of one table, or of every table.
+    pub fn all(family: Option<u8>, table: Option<&str>) -> Want {
+        Want {
+            family,
+            table: table.map(str::to_string),
+            chains: true,
+            rules: true,
+            rule_chain: None,
+            sets: true,
+            elements: true,
+            set_name: None,
+            objs: true,
+        }
+    }
+}
+
+/// A set with its elements.
+#[derive(Debug, Clone)]
+pub struct CachedSet {
+    pub set: Set,
+    pub elems: Vec<SetElem>,
+}
+
+impl CachedSet {
+    pub fn name(&self) -> &str {
+        self.set.name.as_deref().unwrap_or("")
+    }
+
+    pub fn is_anonymous(&self) -> bool {
+        self.set.flag(nfnl::nftables::consts::NFT_SET_ANONYMOUS)
+    }
+}
+
+/// One table and what was fetched of it, in kernel (handle) order.
+#[derive(Debug, Clone)]
+pub struct CachedTable {
+    pub table: Table,
+    pub chains: Vec<Chain>,
+    pub sets: Vec<CachedSet>,
+    pub rules: Vec<Rule>,
+    pub objs: Vec<Obj>,
+}
+
+impl CachedTable {
+    pub fn family(&self) -> u8 {
+        self.table.family
+    }
+
+    pub fn name(&self) -> &str {
+        self.table.name.as_deref().unwrap_or("")
+    }
+
+    pub fn chain(&self, name: &str) -> Option<&Chain> {
+        self.chains.iter().find(|c| c.name.as_deref() == Some(name))
+    }
+
+    pub fn set(&self, name: &str) -> Option<&CachedSet> {
+        self.sets.iter().find(|s| s.name() == name)
+    }
+
+    /// Rules of one chain, in order.
+    pub fn rules_of<'a>(&'a self, chain: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rules
+            .iter()
+            .filter(move |r| r.chain.as_deref() == Some(chain))
+    }
+}
+
+/// The kernel's ruleset as far as a command needs it.
+#[derive(Debug, Clone, Default)]
+pub struct Cache {
+    pub genid: u32,
+    pub tables: Vec<CachedTable>,
+}
+
+impl Cache {
+    /// Fetch what `want` asks for. A ruleset that changes under the dumps
+    /// (the generation id moved) is fetched again.
+    pub fn fetch(sock: &mut Socket, want: &Want) -> Result<Cache, Error> {
+        let mut tries = 0;
+        loop {
+            let genid = sock.nft_gen()?;
+            let cache = Self::fetch_once(sock, want, genid)?;
+            if sock.nft_gen()? == genid || tries >= 8 {
+                return Ok(cache);
+            }
+            tries += 1;
+        }
+    }
+
+    fn fetch_once(sock: &mut Socket, want: &Want, genid: u32) -> Result<Cache, Error> {
+        let fam = want.family.unwrap_or(0);
+        let tables = match (&want.table, want.family) {
+            (Some(name), Some(f)) => vec![sock.nft_table(f, name)?],
+            (Some(name), None) => sock
+                .nft_tables(0)?
+                .into_iter()
+                .filter(|t| t.name.as_deref() == Some(name.as_str()))
+                .collect(),
+            (None, _) => sock.nft_tables(fam)?,
+        };
+        let mut out = Vec::with_capacity(tables.len());
+        for table in tables {
+            let f = table.family;
+            let tname = table.name.clone().unwrap_or_default();
+            let chains = if want.chains || want.rules {
+                sock.nft_chains(f, Some(&tname))?
+            } else {
+                Vec::new()
+            };
+            let want_rules = want.rules || want.rule_chain.is_some();
+            let mut sets = Vec::new();
+            if want.sets || want_rules || want.set_name.is_some() {
+                for set in sock.nft_sets(f, Some(&tname))? {
+                    let name = set.name.clone().unwrap_or_default();
+                    if let Some(only) = &want.set_name {
+                        if !want_rules && &name != only {
+                            continue;
+                        }
+                    }
+                    let anon = set.flag(nfnl::nftables::consts::NFT_SET_ANONYMOUS);
+                    let named_wanted =
+                        want.elements && want.set_name.as_ref().is_none_or(|only| *only == name);
+                    let elems = if (anon && want_rules) || (!anon && named_wanted) {
+                        sock.nft_elems(f, &tname, &name)?
+                    } else {
+                        Vec::new()
+                    };
+                    sets.push(CachedSet { set, elems });
+                }
+            }
+            let rules = if want_rules {
+                sock.nft_rules(f, Some(&tname), want.rule_chain.as_deref())?
+            } else {
+                Vec::new()
+            };
+            let objs = if want.objs {
+                sock.nft_objs(f, Some(&tname), None)?
+            } else {
+                Vec::new()
+            };
+            out.push(CachedTable {
+                table,
+                chains,
+                sets,
+                rules,
+                objs,
+            });
+        }
+        Ok(Cache { genid, tables: out })
+    }
+
+    pub fn table(&self, family: u8, name: &str) -> Option<&CachedTable> {
+        self.tables
+            .iter()
+            .find(|t| t.family() == family && t.name() == name)
+    }
+}

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Second pass (rule_parse_postprocess): drop the dependencies nft adds on
+//! its own (`meta l4proto tcp` before `tcp dport`, `meta nfproto ipv4` before
+//! `ip saddr` in inet tables) and turn flag tests (`ct state & new != 0`)
+//! back into `ct state new`.
+
+use crate::ast::{BinOp, Datatype, Expr, ExprKind, Proto, RelOp, Stmt, StmtKind};
+
+fn is_flag_type(d: Datatype) -> bool {
+    matches!(
+        d,
+        Datatype::CtState | Datatype::CtStatus | Datatype::TcpFlag | Datatype::CtEventBit
+    )
+}
+
+fn dtype_of(e: &Expr) -> Option<Datatype> {
+    match &e.kind {
+        ExprKind::Payload(f) => Some(f.dtype),
+        ExprKind::Meta(m) => Some(m.dtype),
+        ExprKind::Ct { key, .. } => Some(key.dtype),
+        _ => None,
+    }
+}
+
+fn is_zero(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Value(v) if v.data.iter().all(|&b| b == 0))
+}
+
+/// Which protocols an expression's payload fields belong to.
+fn protos(e: &Expr, out: &mut Vec<Proto>) {
+    match &e.kind {
+        ExprKind::Payload(f) => out.push(f.proto),
+        ExprKind::Concat(v) => v.iter().for_each(|x| protos(x, out)),
+        ExprKind::Map { key, .. } => protos(key, out),
+        ExprKind::Binop(_, a, b) => {
+            protos(a, out);
+            protos(b, out);
+        }
+        _ => {}
+    }
+}
+
+fn stmt_protos(s: &Stmt) -> Vec<Proto> {
+    let mut out = Vec::new();
+    match &s.kind {
+        StmtKind::Match { left, .. } => protos(left, &mut out),
+        StmtKind::Verdict(e) => protos(e, &mut out),
+        StmtKind::Set { key, .. } => protos(key, &mut out),
+        StmtKind::MetaSet { value, .. } | StmtKind::CtSet { value, .. } => protos(value, &mut out),
+        _ => {}
+    }
+    out
+}
+
+/// The protocol a `meta l4proto X` / `meta nfproto X` match implies, if it is one.
+fn dependency(s: &Stmt) -> Option<Proto> {
+    let StmtKind::Match { left, op, right } = &s.kind else {
+        return None;
+    };
+    if !matches!(op, RelOp::Eq | RelOp::Implicit) {
+        return None;
+    }
+    let (ExprKind::Meta(m), ExprKind::Value(v)) = (&left.kind, &right.kind) else {
+        return None;
+    };
+    let n = *v.data.last()?;
+    match (m.name, n) {
+        ("l4proto", 6) => Some(Proto::Tcp),
+        ("l4proto", 17) => Some(Proto::Udp),
+        ("l4proto", 1) => Some(Proto::Icmp),
+        ("l4proto", 58) => Some(Proto::Icmpv6),
+        ("l4proto", 132) => Some(Proto::Sctp),
+        ("nfproto", 2) => Some(Proto::Ip),
+        ("nfproto", 10) => Some(Proto::Ip6),
+        _ => None,
+    }
+}
+
+pub fn rule(stmts: &mut Vec<Stmt>) {
+    // Flag tests.
+    for s in stmts.iter_mut() {
+        if let StmtKind::Match { left, op, right } = &mut s.kind {
+            if let ExprKind::Binop(BinOp::And, inner, mask) = &left.kind {
+                if *op == RelOp::Neq && is_zero(right) && dtype_of(inner).is_some_and(is_flag_type)
+                {
+                    let (inner, mask) = ((**inner).clone(), (**mask).clone());
+                    *left = inner;
+                    *right = mask;
+                    *op = RelOp::Implicit;
+                }
+            }
+        }
+    }
+    // Dependencies a later statement implies.
+    let mut i = 0;
+    while i < stmts.len() {
+        if let Some(p) = dependency(&stmts[i]) {
+            if stmts[i + 1..].iter().any(|s| stmt_protos(s).contains(&p)) {
+                stmts.remove(i);
+                continue;
+            }
+        }
+        i += 1;
+    }
+}

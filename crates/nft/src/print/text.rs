@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: Apache-2.0
+//! nft 1.1.x's text listing (rule.c `*_print`, statement.c, expression.c):
+//! tabs for indentation, `# handle N` with `-a`, elements wrapped as nft
+//! wraps them.
+
+use std::io::{self, Write};
+
+use super::value::{self, ValueOpts};
+use super::Opts;
+use crate::ast::{
+    BinOp, Chain, Datatype, Elem, Expr, ExprKind, NatKind, RejectKind, RelOp, Rule, Set, SetKey,
+    SetOp, Stmt, StmtKind, Verdict,
+};
+
+fn vo(o: &Opts) -> ValueOpts {
+    ValueOpts { numeric: o.numeric }
+}
+
+const UNQUALIFIED_META: &[&str] = &["iif", "oif", "iifname", "oifname", "iifgroup", "oifgroup"];
+
+/// An expression in nft syntax.
+pub fn expr(e: &Expr, o: &Opts) -> String {
+    match &e.kind {
+        ExprKind::Value(v) => value::text(v, vo(o)),
+        ExprKind::Literal(l) => match l {
+            crate::ast::Literal::Number(n) => n.to_string(),
+            crate::ast::Literal::Ident(s) => s.clone(),
+            crate::ast::Literal::Str(s) => format!("\"{s}\""),
+            crate::ast::Literal::Ipv4(a) => a.to_string(),
+            crate::ast::Literal::Ipv6(a) => a.to_string(),
+        },
+        ExprKind::Verdict(v) => verdict(v),
+        ExprKind::Prefix(v, len) => format!("{}/{len}", expr(v, o)),
+        ExprKind::Range(a, b) => format!("{}-{}", expr(a, o), expr(b, o)),
+        ExprKind::Concat(items) => items
+            .iter()
+            .map(|x| expr(x, o))
+            .collect::<Vec<_>>()
+            .join(" . "),
+        ExprKind::Set(elems) => {
+            let items: Vec<String> = elems.iter().map(|x| elem(x, o)).collect();
+            format!("{{ {} }}", items.join(", "))
+        }
+        ExprKind::SetRef(name) => format!("@{name}"),
+        ExprKind::Map { key, map } => {
+            let kw = if is_verdict_map(map) { "vmap" } else { "map" };
+            format!("{} {kw} {}", expr(key, o), expr(map, o))
+        }
+        ExprKind::Payload(f) => format!("{} {}", f.proto.name(), f.name),
+        ExprKind::RawPayload { base, offset, len } => {
+            let b = match base {
+                crate::ast::Base::Link => "ll",
+                crate::ast::Base::Network => "nh",
+                crate::ast::Base::Transport => "th",
+                crate::ast::Base::Inner => "ih",
+            };
+            format!("@{b},{offset},{len}")
+        }
+        ExprKind::Meta(m) => {
+            if UNQUALIFIED_META.contains(&m.name) {
+                m.name.to_string()
+            } else {
+                format!("meta {}", m.name)
+            }
+        }
+        ExprKind::Ct { key, dir } => match dir {
+            Some(crate::ast::CtDir::Original) => format!("ct original {}", key.name),
+            Some(crate::ast::CtDir::Reply) => format!("ct reply {}", key.name),
+            None => format!("ct {}", key.name),
+        },
+        ExprKind::Fib { flags, result } => {
+            let mut parts = Vec::new();
+            for (bit, name) in [
+                (1, "saddr"),
+                (2, "daddr"),
+                (4, "mark"),
+                (8, "iif"),
+                (16, "oif"),
+            ] {
+                if flags.0 & bit != 0 {
+                    parts.push(name);
+                }
+            }
+            let r = match result {
+                crate::ast::FibResult::Oif => "oif",
+                crate::ast::FibResult::OifName => "oifname",
+                crate::ast::FibResult::AddrType => "type",
+            };
+            format!("fib {} {r}", parts.join(" . "))
+        }
+        ExprKind::Numgen {
+            mode,
+            modulus,
+            offset,
+        } => {
+            let m = match mode {
+                crate::ast::NumgenMode::Inc => "inc",
+                crate::ast::NumgenMode::Random => "random",
+            };
+            let off = if *offset != 0 {
+                format!(" offset {offset}")
+            } else {
+                String::new()
+            };
+            format!("numgen {m} mod {modulus}{off}")
+        }
+        ExprKind::Binop(op, a, b) => {
+            let sym = match op {
+                BinOp::And => "&",
+                BinOp::Or => "|",
+                BinOp::Xor => "^",
+                BinOp::Lshift => "<<",
+                BinOp::Rshift => ">>",
+            };
+            format!("{} {sym} {}", expr(a, o), expr(b, o))
+        }
+        ExprKind::List(items) => items
+            .iter()
+            .map(|x| expr(x, o))
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+fn is_verdict_map(map: &Expr) -> bool {
+    match &map.kind {
+        ExprKind::Set(elems) => elems
+            .iter()
+            .any(|e| matches!(e.data.as_ref().map(|d| &d.kind), Some(ExprKind::Verdict(_)))),
+        _ => true,
+    }
+}
+
+pub fn verdict(v: &Verdict) -> String {
+    match v {
+        Verdict::Accept => "accept".into(),
+        Verdict::Drop => "drop".into(),
+        Verdict::Continue => "continue".into(),
+        Verdict::Return => "return".into(),
+        Verdict::Queue => "queue".into(),
+        Verdict::Jump(c) => format!("jump {c}"),
+        Verdict::Goto(c) => format!("goto {c}"),
+    }
+}
+
+/// One element: `key [timeout T] [expires T] [comment "c"] [: data]`.
+pub fn elem(e: &Elem, o: &Opts) -> String {
+    let mut s = expr(&e.key, o);
+    if let Some(t) = e.timeout {
+        s.push_str(&format!(" timeout {}", value::time(t)));
+    }
+    if let Some(t) = e.expires.filter(|_| !o.stateless) {
+        s.push_str(&format!(" expires {}", value::time(t)));
+    }
+    for st in &e.stmts {
+        s.push(' ');
+        s.push_str(&stmt(st, o));
+    }
+    if let Some(c) = &e.comment {
+        s.push_str(&format!(" comment \"{c}\""));
+    }
+    if let Some(d) = &e.data {
+        s.push_str(&format!(" : {}", expr(d, o)));
+    }
+    s
+}
+
+fn is_bitmask(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Value(v) if matches!(v.dtype, Datatype::CtState | Datatype::CtStatus | Datatype::TcpFlag))
+}
+
+/// One statement.
+pub fn stmt(s: &Stmt, o: &Opts) -> String {
+    match &s.kind {
+        StmtKind::Match { left, op, right } => {
+            let op = match op {
+                RelOp::Implicit => "",
+                RelOp::Eq => {
+                    if matches!(left.kind, ExprKind::Binop(..)) || is_bitmask(right) {
+                        "== "
+                    } else {
+                        ""
+                    }
+                }
+                RelOp::Neq => "!= ",
+                RelOp::Lt => "< ",
+                RelOp::Gt => "> ",
+                RelOp::Lte => "<= ",
+                RelOp::Gte => ">= ",
+            };
+            format!("{} {op}{}", expr(left, o), expr(right, o))
+        }
+        StmtKind::Verdict(e) => expr(e, o),
+        StmtKind::Counter { packets, bytes } => {
+            if o.stateless {
+                "counter".into()
+            } else {
+                format!("counter packets {packets} bytes {bytes}")
+            }
+        }
+        StmtKind::ObjRef { kind, name } => {
+            let k = match kind {
+                1 => "counter",
+                2 => "quota",
+                4 => "limit",
+                _ => "ct helper",
+            };
+            format!("{k} name {}", expr(name, o))
+        }
+        StmtKind::MetaSet { key, value } => {
+            let m = expr(&Expr::new(ExprKind::Meta(key), s.span), o);
+            format!("{m} set {}", expr(value, o))
+        }
+        StmtKind::CtSet { key, dir, value } => {
+            let c = expr(&Expr::new(ExprKind::Ct { key, dir: *dir }, s.span), o);
+            format!("{c} set {}", expr(value, o))
+        }
+        StmtKind::Nat(n) => {
+            let mut out = match n.kind {
+                NatKind::Snat => "snat".to_string(),
+                NatKind::Dnat => "dnat".to_string(),
+                NatKind::Masquerade => "masquerade".to_string(),
+                NatKind::Redirect => "redirect".to_string(),
+            };
+            if let Some(f) = n.family {
+                out.push_str(&format!(" {}", f.name()));
+            }
+            let addr = n.addr.as_ref().map(|a| {
+                let t = expr(a, o);
+                if n.port.is_some() && t.contains(':') && !t.contains(" map ") {
+                    format!("[{t}]")
+                } else {
+                    t
+                }
+            });
+            match (addr, &n.port) {
+                (Some(a), Some(p)) => out.push_str(&format!(" to {a}:{}", expr(p, o))),
+                (Some(a), None) => out.push_str(&format!(" to {a}")),
+                (None, Some(p)) => out.push_str(&format!(" to :{}", expr(p, o))),
+                (None, None) => {}
+            }
+            let mut delim = " ";
+            for (bit, name) in [(0x4, "random"), (0x10, "fully-random"), (0x8, "persistent")] {
+                if n.flags.0 & bit != 0 {
+                    out.push_str(delim);
+                    out.push_str(name);
+                    delim = ",";
+                }
+            }
+            out
+        }
+        StmtKind::Reject { kind, code } => match (kind, code) {
+            (RejectKind::Default, _) => "reject".into(),
+            (RejectKind::TcpReset, _) => "reject with tcp reset".into(),
+            (k, Some(c)) => {
+                let fam = match k {
+                    RejectKind::Icmpv6 => "icmpv6",
+                    RejectKind::Icmpx => "icmpx",
+                    _ => "icmp",
+                };
+                format!("reject with {fam} {}", expr(c, o))
+            }
+            (_, None) => "reject".into(),
+        },
+        StmtKind::Set {
+            op,
+            set,
+            key,
+            timeout,
+            stmts,
+            ..
+        } => {
+            let verb = match op {
+                SetOp::Add => "add",
+                SetOp::Update => "update",
+                SetOp::Delete => "delete",
+            };
+            let mut inner = expr(key, o);
+            if let Some(t) = timeout {
+                inner.push_str(&format!(" timeout {}", value::time(*t)));
+            }
+            for st in stmts {
+                inner.push(' ');
+                inner.push_str(&stmt(st, o));
+            }
+            format!("{verb} @{set} {{ {inner} }}")
+        }
+        StmtKind::Log(l) => {
+            let mut out = "log".to_string();
+            if let Some(p) = &l.prefix {
+                out.push_str(&format!(" prefix \"{p}\""));
+            }
+            if let Some(g) = l.group {
+                out.push_str(&format!(" group {g}"));
+            }
+            if let Some(sn) = l.snaplen {
+                out.push_str(&format!(" snaplen {sn}"));
+            }
+            if let Some(q) = l.queue_threshold {
+                out.push_str(&format!(" queue-threshold {q}"));
+            }
+            if let Some(lv) = l.level.filter(|&lv| lv != 4) {
+                let names = [
+                    "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit",
+                ];
+                out.push_str(&format!(
+                    " level {}",
+                    names.get(lv as usize).unwrap_or(&"warn")
+                ));
+            }
+            out
+        }
+        StmtKind::Limit {
+            rate,
+            unit_secs,
+            burst,
+            bytes,
+            over,
+        } => {
+            let unit = match unit_secs {
+                1 => "second",
+                60 => "minute",
+                3600 => "hour",
+                86400 => "day",
+                _ => "week",
+            };
+            let over = if *over { "over " } else { "" };
+            if *bytes {
+                format!("limit rate {over}{rate} bytes/{unit} burst {burst} bytes")
+            } else {
+                format!("limit rate {over}{rate}/{unit} burst {burst} packets")
+            }
+        }
+        StmtKind::Notrack => "notrack".into(),
+    }
+}
+
+/// A rule's text (statements, comment).
+pub fn rule(r: &Rule, o: &Opts) -> String {
+    let mut out = r
+        .stmts
+        .iter()
+        .map(|s| stmt(s, o))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if let Some(c) = &r.comment {
+        out.push_str(&format!(" comment \"{c}\""));
+    }
+    out
+}
+
+fn handle(h: Option<u64>, o: &Opts) -> String {
+    match h {
+        Some(h) if o.handle => format!(" # handle {h}"),
+        _ => String::new(),
+    }
+}
+
+/// `chain NAME {` line, comment and base-chain line.
+pub fn chain_head(w: &mut dyn Write, c: &Chain, family: u8, o: &Opts) -> io::Result<()> {
+    write!(w, "\tchain {} {{{}", c.name, handle(c.handle, o))?;
+    if let Some(cm) = &c.comment {
+        write!(w, "\n\t\tcomment \"{cm}\"")?;
+    }
+    writeln!(w)?;
+    if let Some(b) = &c.base {
+        write!(w, "\t\ttype {} hook {}", b.kind, b.hook)?;
+        match b.devices.len() {
+            0 => {}
+            1 => write!(w, " device \"{}\"", b.devices[0])?,
+            _ => {
+                let d: Vec<String> = b.devices.iter().map(|d| format!("\"{d}\"")).collect();
+                write!(w, " devices = {{ {} }}", d.join(", "))?
+            }
+        }
+        let prio = match &b.prio {
+            crate::ast::Prio::Num(n) => super::prio::text(family, &b.hook, *n, o.numeric),
+            crate::ast::Prio::Named(n, off) => format!("{n} {off}"),
+        };
+        write!(w, " priority {prio};")?;
+        if let Some(p) = b.policy {
+            write!(w, " policy {};", if p == 1 { "accept" } else { "drop" })?;
+        }
+        writeln!(w)?;
+    }
+    Ok(())
+}
+
+/// One rule line inside a chain.
+pub fn rule_line(w: &mut dyn Write, r: &Rule, o: &Opts) -> io::Result<()> {
+    writeln!(w, "\t\t{}{}", rule(r, o), handle(r.handle, o))
+}
+
+fn key_decl(k: &SetKey) -> String {
+    match k {
+        SetKey::Types(t) => t.iter().map(|d| d.name()).collect::<Vec<_>>().join(" . "),
+        SetKey::Typeof(e) => e
+            .iter()
+            .map(|x| expr(x, &Opts::default()))
+            .collect::<Vec<_>>()
+            .join(" . "),
+    }
+}
+
+/// How many elements nft puts on one line before wrapping (`calculate_delim`).
+fn per_line(s: &Set) -> usize {
+    if s.is_map {
+        return 1;
+    }
+    match &s.key {
+        SetKey::Types(t) if t.len() == 1 => match t[0] {
+            Datatype::Nfproto
+            | Datatype::Integer
+            | Datatype::ArpOp
+            | Datatype::InetProto
+            | Datatype::InetService
+            | Datatype::TcpFlag
+            | Datatype::DccpPktType
+            | Datatype::Mark
+            | Datatype::IfIndex
+            | Datatype::ClassId
+            | Datatype::Uid
+            | Datatype::Gid
+            | Datatype::CtDir => 5,
+            Datatype::Ipv4Addr | Datatype::CtState | Datatype::CtStatus | Datatype::PktType => 2,
+            _ => 1,
+        },
+        _ => 1,
+    }
+}
+
+/// A named set or map declaration with its elements.
+pub fn set(w: &mut dyn Write, s: &Set, o: &Opts) -> io::Result<()> {
+    let kind = if s.is_map { "map" } else { "set" };
+    writeln!(w, "\t{kind} {} {{{}", s.name, handle(s.handle, o))?;
+    let tkw = if matches!(s.key, SetKey::Typeof(_)) {
+        "typeof"
+    } else {
+        "type"
+    };
+    write!(w, "\t\t{tkw} {}", key_decl(&s.key))?;
+    if let Some(d) = &s.data {
+        write!(w, " : {}", key_decl(d))?;
+    }
+    writeln!(w)?;
+    if let Some(size) = s.size {
+        write!(w, "\t\tsize {size}")?;
+        if !s.elems.is_empty() {
+            write!(w, "\t# count {}", s.elems.len())?;
+        }
+        writeln!(w)?;
+    }
+    let mut fl = Vec::new();
+    for (bit, name) in [
+        (0x2, "constant"),
+        (0x20, "dynamic"),
+        (0x4, "interval"),
+        (0x10, "timeout"),
+    ] {
+        if s.flags.0 & bit != 0 {
+            fl.push(name);
+        }
+    }
+    if !fl.is_empty() {
+        writeln!(w, "\t\tflags {}", fl.join(","))?;
+    }
+    for st in &s.stmts {
+        writeln!(w, "\t\t{}", stmt(st, o))?;
+    }
+    if let Some(t) = s.timeout {
+        writeln!(w, "\t\ttimeout {}", value::time(t))?;
+    }
+    if let Some(g) = s.gc_interval {
+        writeln!(w, "\t\tgc-interval {}", value::time(g))?;
+    }
+    if matches!(s.policy, Some(crate::ast::SetPolicy::Memory)) {
+        writeln!(w, "\t\tpolicy memory")?;
+    }
+    if s.auto_merge {
+        writeln!(w, "\t\tauto-merge")?;
+    }
+    if let Some(c) = &s.comment {
+        writeln!(w, "\t\tcomment \"{c}\"")?;
+    }
+    if !s.elems.is_empty() && !o.terse {
+        let n = per_line(s);
+        write!(w, "\t\telements = {{ ")?;
+        for (i, e) in s.elems.iter().enumerate() {
+            if i > 0 {
+                if i % n == 0 {
+                    write!(w, ",\n\t\t\t     ")?;
+                } else {
+                    write!(w, ", ")?;
+                }
+            }
+            write!(w, "{}", elem(e, o))?;
+        }
+        writeln!(w, " }}")?;
+    }
+    writeln!(w, "\t}}")
+}

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Constants as nft prints them (datatype.c print callbacks): addresses,
+//! protocol names, hex marks, flag lists, times. Text and JSON share the
+//! symbol tables; JSON prints numbers as numbers and symbols as strings.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use crate::ast::{Datatype, Value};
+
+/// Output switches that change how values print.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ValueOpts {
+    /// `-n`/`-nn`: protocols and symbols as numbers.
+    pub numeric: bool,
+}
+
+const CT_STATE: &[(u64, &str)] = &[
+    (1, "invalid"),
+    (2, "established"),
+    (4, "related"),
+    (8, "new"),
+    (64, "untracked"),
+];
+const CT_STATUS: &[(u64, &str)] = &[
+    (1, "expected"),
+    (2, "seen-reply"),
+    (4, "assured"),
+    (8, "confirmed"),
+    (16, "snat"),
+    (32, "dnat"),
+    (512, "dying"),
+];
+const TCP_FLAGS: &[(u64, &str)] = &[
+    (1, "fin"),
+    (2, "syn"),
+    (4, "rst"),
+    (8, "psh"),
+    (16, "ack"),
+    (32, "urg"),
+    (64, "ecn"),
+    (128, "cwr"),
+];
+const FIB_ADDR: &[&str] = &[
+    "unspec",
+    "unicast",
+    "local",
+    "broadcast",
+    "anycast",
+    "multicast",
+    "blackhole",
+    "unreachable",
+    "prohibit",
+];
+const ICMP_CODE: &[(u64, &str)] = &[
+    (0, "net-unreachable"),
+    (1, "host-unreachable"),
+    (2, "prot-unreachable"),
+    (3, "port-unreachable"),
+    (4, "frag-needed"),
+    (9, "net-prohibited"),
+    (10, "host-prohibited"),
+    (13, "admin-prohibited"),
+];
+const ICMPV6_CODE: &[(u64, &str)] = &[
+    (0, "no-route"),
+    (1, "admin-prohibited"),
+    (3, "addr-unreachable"),
+    (4, "port-unreachable"),
+    (5, "policy-fail"),
+    (6, "reject-route"),
+];
+const ICMPX_CODE: &[(u64, &str)] = &[
+    (0, "no-route"),
+    (1, "port-unreachable"),
+    (2, "host-unreachable"),
+    (3, "admin-prohibited"),
+];
+
+/// The name of an IP protocol number, as nft prints `inet_proto` values.
+pub fn proto_name(n: u64) -> Option<&'static str> {
+    Some(match n {
+        1 => "icmp",
+        2 => "igmp",
+        4 => "ipv4",
+        6 => "tcp",
+        17 => "udp",
+        33 => "dccp",
+        41 => "ipv6",
+        47 => "gre",
+        50 => "esp",
+        51 => "ah",
+        58 => "ipv6-icmp",
+        132 => "sctp",
+        136 => "udplite",
+        _ => return None,
+    })
+}
+
+fn sym(table: &[(u64, &'static str)], n: u64) -> Option<&'static str> {
+    table.iter().find(|(v, _)| *v == n).map(|(_, s)| *s)
+}
+
+fn flags(table: &[(u64, &'static str)], n: u64) -> String {
+    let names: Vec<&str> = table
+        .iter()
+        .filter(|(v, _)| n & v != 0)
+        .map(|(_, s)| *s)
+        .collect();
+    if names.is_empty() || table.iter().fold(n, |acc, (v, _)| acc & !v) != 0 {
+        return format!("0x{n:x}");
+    }
+    names.join(",")
+}
+
+fn string_of(v: &Value) -> String {
+    let end = v.data.iter().position(|&b| b == 0).unwrap_or(v.data.len());
+    String::from_utf8_lossy(&v.data[..end]).into_owned()
+}
+
+fn hex(v: &Value) -> String {
+    let digits = (v.bits.div_ceil(4)) as usize;
+    match v.as_u64() {
+        Some(n) => format!("0x{n:0digits$x}"),
+        None => {
+            let s: String = v.data.iter().map(|b| format!("{b:02x}")).collect();
+            format!("0x{}", s.trim_start_matches('0'))
+        }
+    }
+}
+
+/// What a value is in JSON: a number or a string.
+pub enum Json {
+    Num(u64),
+    Str(String),
+}
+
+/// A value as nft's text output shows it.
+pub fn text(v: &Value, o: ValueOpts) -> String {
+    if v.dtype == Datatype::Mark {
+        return hex(v);
+    }
+    match json(v, o) {
+        Json::Num(n) => n.to_string(),
+        Json::Str(s) => match v.dtype {
+            Datatype::String | Datatype::IfName => format!("\"{s}\""),
+            _ => s,
+        },
+    }
+}
+
+/// A value as nft's JSON output encodes it.
+pub fn json(v: &Value, o: ValueOpts) -> Json {
+    let n = v.as_u64();
+    let num = n.unwrap_or(0);
+    let s = |x: &str| Json::Str(x.to_string());
+    match v.dtype {
+        Datatype::Ipv4Addr if v.data.len() == 4 => {
+            Json::Str(Ipv4Addr::new(v.data[0], v.data[1], v.data[2], v.data[3]).to_string())
+        }
+        Datatype::Ipv6Addr if v.data.len() == 16 => {
+            let mut a = [0u8; 16];
+            a.copy_from_slice(&v.data);
+            Json::Str(Ipv6Addr::from(a).to_string())
+        }
+        Datatype::InetProto if !o.numeric => match proto_name(num) {
+            Some(p) => s(p),
+            None => Json::Num(num),
+        },
+        Datatype::Mark | Datatype::CtLabel | Datatype::Realm | Datatype::ClassId => {
+            if matches!(v.dtype, Datatype::Mark) {
+                Json::Num(num)
+            } else {
+                Json::Str(hex(v))
+            }
+        }
+        Datatype::CtState if !o.numeric => Json::Str(flags(CT_STATE, num)),
+        Datatype::CtStatus if !o.numeric => Json::Str(flags(CT_STATUS, num)),
+        Datatype::TcpFlag if !o.numeric => Json::Str(flags(TCP_FLAGS, num).replace(',', "|")),
+        Datatype::FibAddr => match FIB_ADDR.get(num as usize) {
+            Some(x) if !o.numeric => s(x),
+            _ => Json::Num(num),
+        },
+        Datatype::IcmpCode => sym(ICMP_CODE, num).map(s).unwrap_or(Json::Num(num)),
+        Datatype::Icmpv6Code => sym(ICMPV6_CODE, num).map(s).unwrap_or(Json::Num(num)),
+        Datatype::IcmpxCode => sym(ICMPX_CODE, num).map(s).unwrap_or(Json::Num(num)),
+        Datatype::Nfproto if !o.numeric => match num {
+            2 => s("ipv4"),
+            10 => s("ipv6"),
+            _ => Json::Num(num),
+        },
+        Datatype::EtherType if !o.numeric => match num {
+            0x0800 => s("ip"),
+            0x86dd => s("ip6"),
+            0x0806 => s("arp"),
+            0x8100 => s("vlan"),
+            _ => Json::Str(hex(v)),
+        },
+        Datatype::String | Datatype::IfName => Json::Str(string_of(v)),
+        Datatype::IfIndex => Json::Str(ifname(num as u32)),
+        Datatype::CtDir => match num {
+            0 => s("original"),
+            _ => s("reply"),
+        },
+        _ => match n {
+            Some(x) => Json::Num(x),
+            None => Json::Str(hex(v)),
+        },
+    }
+}
+
+/// The name of an interface index, as `iif` prints it.
+fn ifname(idx: u32) -> String {
+    let mut buf = [0u8; 17];
+    // SAFETY: if_indextoname writes at most IF_NAMESIZE (16) bytes plus NUL.
+    let p = unsafe { libc::if_indextoname(idx, buf.as_mut_ptr() as *mut libc::c_char) };
+    if p.is_null() {
+        return idx.to_string();
+    }
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
+}
+
+/// nft's time text (`3h`, `1d2h3m4s5ms`), from milliseconds.
+pub fn time(ms: u64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let parts = [
+        (ms / 86_400_000, "d"),
+        ((ms / 3_600_000) % 24, "h"),
+        ((ms / 60_000) % 60, "m"),
+        ((ms / 1000) % 60, "s"),
+        (ms % 1000, "ms"),
+    ];
+    for (n, unit) in parts {
+        if n > 0 {
+            out.push_str(&format!("{n}{unit}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(dtype: Datatype, bits: u32, n: u64) -> Value {
+        Value::num(dtype, bits, n)
+    }
+
+    #[test]
+    fn values_print_like_nft() {
+        let o = ValueOpts::default();
+        assert_eq!(
+            text(&v(Datatype::Ipv4Addr, 32, 0xac1e0001), o),
+            "172.30.0.1"
+        );
+        assert_eq!(text(&v(Datatype::InetProto, 8, 6), o), "tcp");
+        assert_eq!(
+            text(&v(Datatype::InetProto, 8, 6), ValueOpts { numeric: true }),
+            "6"
+        );
+        assert_eq!(text(&v(Datatype::InetService, 16, 80), o), "80");
+        assert_eq!(text(&v(Datatype::CtState, 32, 8), o), "new");
+        assert_eq!(text(&v(Datatype::CtState, 32, 6), o), "established,related");
+        assert_eq!(text(&v(Datatype::FibAddr, 32, 2), o), "local");
+        assert_eq!(time(10_800_000), "3h");
+        assert_eq!(time(93_784_005), "1d2h3m4s5ms");
+    }
+}
