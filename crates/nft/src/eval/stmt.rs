@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Statement evaluation (evaluate.c `stmt_evaluate_*`): matches with protocol dependencies
+//! (`tcp dport` needs `meta l4proto tcp`, `ip saddr` in inet needs `meta nfproto ipv4`),
+//! verdict maps, set updates, meta/ct set, nat, reject.
+
+use super::expr::Ty;
+use super::symbols::{code_value, ICMPV6_CODES, ICMPX_CODES, ICMP_CODES};
+use super::Ctx;
+use crate::ast::*;
+use crate::erec::ErrorRecord;
+
+const IPPROTO_TCP: u64 = 6;
+
+impl Ctx<'_> {
+    /// Evaluate a rule's statements, inserting dependencies before the statements needing them.
+    pub(crate) fn rule(&mut self, rule: &mut Rule) -> Result<(), ErrorRecord> {
+        self.l4 = None;
+        self.l3 = None;
+        let stmts = std::mem::take(&mut rule.stmts);
+        let mut out = Vec::with_capacity(stmts.len() + 1);
+        let mut terminal: Option<Span> = None;
+        for mut s in stmts {
+            if let Some(t) = terminal {
+                return Err(ErrorRecord::new(
+                    s.span,
+                    "Statement after terminal statement has no effect",
+                )
+                .with_other(t));
+            }
+            self.stmt(&mut s, &mut out)?;
+            if is_terminal(&s) {
+                terminal = Some(s.span);
+            }
+            out.push(s);
+        }
+        rule.stmts = out;
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &mut Stmt, out: &mut Vec<Stmt>) -> Result<(), ErrorRecord> {
+        match &mut s.kind {
+            StmtKind::Match { left, op, right } => self.match_stmt(left, *op, right, out),
+            StmtKind::Verdict(e) => match &mut e.kind {
+                ExprKind::Verdict(_) => Ok(()),
+                ExprKind::Map { key, map } => {
+                    let tys = self.selector(key)?;
+                    self.deps(key, out)?;
+                    self.map_target(map, &tys, Ty::new(Datatype::Verdict, 128))
+                }
+                _ => Err(ErrorRecord::new(e.span, "Expression is not a verdict")),
+            },
+            StmtKind::MetaSet { key, value } => {
+                let t = Ty::new(key.dtype, key.len);
+                self.set_value(value, t, out)
+            }
+            StmtKind::CtSet { key, value, .. } => {
+                let t = Ty::new(key.dtype, key.len);
+                self.set_value(value, t, out)
+            }
+            StmtKind::Nat(nat) => self.nat(nat, s.span),
+            StmtKind::Reject { kind, code } => self.reject(*kind, code, s.span, out),
+            StmtKind::Set {
+                set, set_span, key, ..
+            } => {
+                let tys = self.selector(key)?;
+                self.deps(key, out)?;
+                let info = self.lookup_set(set, *set_span)?;
+                let want: Vec<Ty> = info.key.iter().map(|(d, b)| Ty::new(*d, *b)).collect();
+                if !same_types(&tys, &want) {
+                    return Err(ErrorRecord::new(
+                        key.span,
+                        "datatype mismatch, expression does not match set key",
+                    ));
+                }
+                Ok(())
+            }
+            StmtKind::Counter { .. }
+            | StmtKind::ObjRef { .. }
+            | StmtKind::Log(_)
+            | StmtKind::Limit { .. }
+            | StmtKind::Notrack => Ok(()),
+        }
+    }
+
+    fn match_stmt(
+        &mut self,
+        left: &mut Expr,
+        op: RelOp,
+        right: &mut Expr,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), ErrorRecord> {
+        let tys = self.selector(left)?;
+        self.deps(left, out)?;
+        let set_op = matches!(op, RelOp::Implicit | RelOp::Eq | RelOp::Neq);
+        match &mut right.kind {
+            ExprKind::SetRef(name) => {
+                if !set_op {
+                    return Err(ErrorRecord::new(
+                        right.span,
+                        "Relational expression not supported for sets",
+                    ));
+                }
+                let name = name.clone();
+                let info = self.lookup_set(&name, right.span)?;
+                let want: Vec<Ty> = info.key.iter().map(|(d, b)| Ty::new(*d, *b)).collect();
+                if !same_types(&tys, &want) {
+                    return Err(ErrorRecord::new(
+                        right.span,
+                        "datatype mismatch, expression does not match set key",
+                    ));
+                }
+            }
+            ExprKind::Set(elems) => {
+                if !set_op {
+                    return Err(ErrorRecord::new(
+                        right.span,
+                        "Relational expression not supported for sets",
+                    ));
+                }
+                if elems.is_empty() {
+                    return Err(ErrorRecord::new(right.span, "Set is empty"));
+                }
+                if elems.len() == 1 && elems[0].data.is_none() {
+                    // A one-element anonymous set is the element itself.
+                    let single = elems.remove(0).key;
+                    *right = single;
+                    self.key(right, &tys)?;
+                } else {
+                    self.elems(elems, &tys, None)?;
+                }
+            }
+            _ => self.key(right, &tys)?,
+        }
+        if matches!(op, RelOp::Implicit | RelOp::Eq) {
+            self.learn(left, right);
+        }
+        Ok(())
+    }
+
+    /// Protocol context from a match: `meta l4proto tcp`, `ip protocol udp`, `meta nfproto ipv6`.
+    fn learn(&mut self, left: &Expr, right: &Expr) {
+        let ExprKind::Value(v) = &right.kind else {
+            return;
+        };
+        let n = v.as_u64();
+        match &left.kind {
+            ExprKind::Meta(k) if k.name == "l4proto" => self.l4 = n,
+            ExprKind::Payload(f) if f.name == "protocol" && f.proto == Proto::Ip => self.l4 = n,
+            ExprKind::Payload(f) if f.name == "nexthdr" && f.proto == Proto::Ip6 => self.l4 = n,
+            ExprKind::Meta(k) if k.name == "nfproto" => {
+                self.l3 = match n {
+                    Some(2) => Some(Family::Ip),
+                    Some(10) => Some(Family::Ip6),
+                    _ => None,
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Insert the statements a selector depends on (proto.c dependencies).
+    pub(crate) fn deps(&mut self, e: &Expr, out: &mut Vec<Stmt>) -> Result<(), ErrorRecord> {
+        match &e.kind {
+            ExprKind::Concat(parts) => {
+                for p in parts {
+                    self.deps(p, out)?;
+                }
+                Ok(())
+            }
+            ExprKind::Binop(_, l, _) => self.deps(l, out),
+            ExprKind::Payload(f) => self.payload_dep(f.proto, e.span, out),
+            _ => Ok(()),
+        }
+    }
+
+    fn payload_dep(
+        &mut self,
+        p: Proto,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), ErrorRecord> {
+        match p {
+            Proto::Ip | Proto::Ip6 => {
+                let want = if p == Proto::Ip {
+                    Family::Ip
+                } else {
+                    Family::Ip6
+                };
+                match self.family {
+                    Family::Ip | Family::Ip6 if self.family != want => Err(ErrorRecord::new(
+                        span,
+                        format!(
+                            "conflicting protocols specified: {} vs. {}",
+                            self.family.name(),
+                            p.name()
+                        ),
+                    )),
+                    Family::Ip | Family::Ip6 => Ok(()),
+                    _ => {
+                        if self.l3 == Some(want) {
+                            return Ok(());
+                        }
+                        let key = meta_key("nfproto").ok_or_else(|| internal(span))?;
+                        let n = if want == Family::Ip { 2 } else { 10 };
+                        out.push(dep_stmt(key, Datatype::Nfproto, 8, n, span));
+                        self.l3 = Some(want);
+                        Ok(())
+                    }
+                }
+            }
+            _ => {
+                let Some(n) = p.l4proto() else {
+                    return Ok(());
+                };
+                if self.l4 == Some(n as u64) {
+                    return Ok(());
+                }
+                if let Some(have) = self.l4 {
+                    return Err(ErrorRecord::new(
+                        span,
+                        format!(
+                            "conflicting transport layer protocols specified: {} vs. {}",
+                            proto_name(have),
+                            p.name()
+                        ),
+                    ));
+                }
+                let key = meta_key("l4proto").ok_or_else(|| internal(span))?;
+                out.push(dep_stmt(key, Datatype::InetProto, 8, n as u64, span));
+                self.l4 = Some(n as u64);
+                Ok(())
+            }
+        }
+    }
+
+    /// The map of a `vmap`/`map`: a named map of the right types, or an anonymous one.
+    fn map_target(&mut self, map: &mut Expr, key: &[Ty], data: Ty) -> Result<(), ErrorRecord> {
+        match &mut map.kind {
+            ExprKind::SetRef(name) => {
+                let name = name.clone();
+                let info = self.lookup_set(&name, map.span)?;
+                let want: Vec<Ty> = info.key.iter().map(|(d, b)| Ty::new(*d, *b)).collect();
+                if !same_types(key, &want) {
+                    return Err(ErrorRecord::new(
+                        map.span,
+                        "datatype mismatch, map expects a different key",
+                    ));
+                }
+                match info.data {
+                    Some((d, _)) if d == data.dtype => Ok(()),
+                    _ => Err(ErrorRecord::new(
+                        map.span,
+                        format!("Expression is not a map with {} data", data.dtype.name()),
+                    )),
+                }
+            }
+            ExprKind::Set(elems) => {
+                if elems.is_empty() {
+                    return Err(ErrorRecord::new(map.span, "Set is empty"));
+                }
+                self.elems(elems, key, Some(data))
+            }
+            _ => Err(ErrorRecord::new(map.span, "Expression is not a map")),
+        }
+    }
+
+    /// The value of `meta mark set …`: a constant, or a selector combined with constants.
+    fn set_value(&mut self, v: &mut Expr, t: Ty, out: &mut Vec<Stmt>) -> Result<(), ErrorRecord> {
+        if super::expr::single_type(v, self.family).is_some() {
+            self.selector(v)?;
+            return self.deps(v, out);
+        }
+        self.value(v, t)
+    }
+
+    fn nat(&mut self, nat: &mut NatStmt, span: Span) -> Result<(), ErrorRecord> {
+        let fam = match (self.family, nat.family) {
+            (Family::Ip, None | Some(Family::Ip)) => Family::Ip,
+            (Family::Ip6, None | Some(Family::Ip6)) => Family::Ip6,
+            (Family::Inet, Some(f)) => f,
+            (Family::Inet, None) => match (&self.l3, nat.addr.as_ref().map(|a| &a.kind)) {
+                (Some(f), _) => *f,
+                (None, Some(ExprKind::Literal(Literal::Ipv6(_)))) => Family::Ip6,
+                (None, Some(ExprKind::Literal(Literal::Ipv4(_)))) => Family::Ip,
+                (None, None) => Family::Inet,
+                _ => {
+                    return Err(ErrorRecord::new(
+                        span,
+                        "specify `dnat ip' or 'dnat ip6' in inet table to disambiguate",
+                    ))
+                }
+            },
+            (f, _) => {
+                return Err(ErrorRecord::new(
+                    span,
+                    format!("NAT is not supported in the {} family", f.name()),
+                ))
+            }
+        };
+        nat.family = Some(fam);
+        if let Some(a) = &mut nat.addr {
+            let t = if fam == Family::Ip6 {
+                Ty::new(Datatype::Ipv6Addr, 128)
+            } else {
+                Ty::new(Datatype::Ipv4Addr, 32)
+            };
+            if matches!(a.kind, ExprKind::Map { .. }) {
+                return Err(ErrorRecord::new(
+                    a.span,
+                    "nat maps are not supported by kroot yet",
+                ));
+            }
+            self.value(a, t)?;
+            nat.flags.0 |= NatFlags::MAP_IPS;
+        }
+        if let Some(p) = &mut nat.port {
+            if !matches!(self.l4, Some(6 | 17 | 33 | 132 | 136)) {
+                return Err(ErrorRecord::new(
+                    p.span,
+                    "transport protocol mapping is only valid after transport protocol match",
+                ));
+            }
+            self.value(p, Ty::new(Datatype::InetService, 16))?;
+            nat.flags.0 |= NatFlags::PROTO_SPECIFIED;
+        }
+        Ok(())
+    }
+
+    fn reject(
+        &mut self,
+        kind: RejectKind,
+        code: &mut Option<Expr>,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), ErrorRecord> {
+        if kind == RejectKind::TcpReset && self.l4 != Some(IPPROTO_TCP) {
+            self.payload_dep(Proto::Tcp, span, out)?;
+        }
+        let Some(c) = code else {
+            return Ok(());
+        };
+        let (table, dtype) = match kind {
+            RejectKind::Icmp => (ICMP_CODES, Datatype::IcmpCode),
+            RejectKind::Icmpv6 => (ICMPV6_CODES, Datatype::Icmpv6Code),
+            _ => (ICMPX_CODES, Datatype::IcmpxCode),
+        };
+        let n = match &c.kind {
+            ExprKind::Literal(Literal::Ident(s)) => code_value(table, s),
+            ExprKind::Literal(Literal::Number(n)) => u8::try_from(*n).ok(),
+            _ => None,
+        };
+        match n {
+            Some(n) => {
+                c.kind = ExprKind::Value(Value::num(dtype, 8, n as u64));
+                Ok(())
+            }
+            None => Err(ErrorRecord::new(c.span, "Could not parse icmp code")),
+        }
+    }
+}
+
+fn dep_stmt(key: &'static MetaKey, t: Datatype, bits: u32, n: u64, span: Span) -> Stmt {
+    Stmt::new(
+        StmtKind::Match {
+            left: Expr::new(ExprKind::Meta(key), span),
+            op: RelOp::Implicit,
+            right: Expr::new(ExprKind::Value(Value::num(t, bits, n)), span),
+        },
+        span,
+    )
+}
+
+fn internal(span: Span) -> ErrorRecord {
+    ErrorRecord::new(span, "internal error: unknown meta key")
+}
+
+fn proto_name(n: u64) -> &'static str {
+    match n {
+        1 => "icmp",
+        6 => "tcp",
+        17 => "udp",
+        58 => "icmpv6",
+        132 => "sctp",
+        _ => "unknown",
+    }
+}
+
+pub(crate) fn same_types(a: &[Ty], b: &[Ty]) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.bits.div_ceil(8) == y.bits.div_ceil(8)
+                && (x.dtype == y.dtype
+                    || x.dtype == Datatype::Integer
+                    || y.dtype == Datatype::Integer)
+        })
+}
+
+fn is_terminal(s: &Stmt) -> bool {
+    matches!(s.kind, StmtKind::Verdict(_) | StmtKind::Reject { .. })
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Sets and maps as kernel objects: named declarations and the anonymous sets rules create
+//! (`__set%d`/`__map%d`, bound to the rule by NFTA_SET_ID), with nftables' userdata.
+
+use nfnl::nftables::consts::*;
+use nfnl::nftables::udata::*;
+use nfnl::nftables::{Bytes, FieldLens, Set as KSet, SetDesc, SetElemList};
+
+use super::data::elements;
+use crate::ast::*;
+use crate::eval::{SetInfo, Ty};
+
+/// nftables' `enum byteorder` as stored in set userdata.
+fn byteorder_code(t: Datatype) -> u32 {
+    match t {
+        Datatype::Verdict | Datatype::Invalid => 0,
+        t if t.byteorder() == ByteOrder::Big => 2,
+        _ => 1,
+    }
+}
+
+/// EXPR_CONCAT in nftables' `enum expr_types` (recorded in the typeof userdata of concat keys).
+const EXPR_CONCAT: u32 = 13;
+
+/// The NEWSET message body for a set of the given shape.
+pub fn set_msg(
+    family: Family,
+    table: &str,
+    name: &str,
+    info: &SetInfo,
+    decl: Option<&Set>,
+    nelems: Option<u32>,
+) -> KSet {
+    let mut s = KSet::new(family.nfproto(), table, name);
+    s.flags = Some(info.flags);
+    let key_type = info
+        .key
+        .iter()
+        .fold(0u32, |acc, (t, _)| (acc << 6) | t.id());
+    let key_len: u32 = if info.key.len() > 1 {
+        info.key
+            .iter()
+            .map(|(_, b)| b.div_ceil(8).div_ceil(4) * 4)
+            .sum()
+    } else {
+        info.key.first().map(|(_, b)| b.div_ceil(8)).unwrap_or(0)
+    };
+    s.key_type = Some(key_type);
+    s.key_len = Some(key_len);
+    if let Some((t, bits)) = info.data {
+        s.data_type = Some(if t == Datatype::Verdict {
+            NFT_DATA_VERDICT
+        } else {
+            t.id()
+        });
+        s.data_len = Some(bits.div_ceil(8));
+    }
+    if let Some(d) = decl {
+        if let Some(p) = d.policy {
+            if p == SetPolicy::Memory {
+                s.policy = Some(1);
+            }
+        }
+        if let Some(t) = d.timeout {
+            s.timeout = Some(t);
+        }
+        if let Some(g) = d.gc_interval {
+            s.gc_interval = Some(g as u32);
+        }
+    }
+    let size = decl.and_then(|d| d.size).or(nelems);
+    let concat = if info.key.len() > 1 && info.flags & SetFlags::INTERVAL != 0 {
+        Some(FieldLens(
+            info.key.iter().map(|(_, b)| b.div_ceil(8)).collect(),
+        ))
+    } else {
+        None
+    };
+    if size.is_some() || concat.is_some() {
+        let mut desc = SetDesc::default();
+        desc.size = size;
+        desc.concat = concat;
+        s.desc = Some(desc);
+    }
+    s.id = info.id;
+    let mut u = Udata::new();
+    let key_order = if info.key.len() > 1 {
+        0
+    } else {
+        info.key
+            .first()
+            .map(|(t, _)| byteorder_code(*t))
+            .unwrap_or(0)
+    };
+    u.put_u32(NFTNL_UDATA_SET_KEYBYTEORDER, key_order);
+    if let Some((t, _)) = info.data {
+        u.put_u32(NFTNL_UDATA_SET_DATABYTEORDER, byteorder_code(t));
+    }
+    if decl.is_some_and(|d| d.auto_merge) {
+        u.put_u32(NFTNL_UDATA_SET_MERGE_ELEMENTS, 1);
+    }
+    if info.key.len() > 1 && info.flags & SetFlags::ANONYMOUS == 0 {
+        // `type a . b`: a concat typeof record with no field data (what nftables writes).
+        let mut inner = Udata::new();
+        inner.put_u32(0, EXPR_CONCAT);
+        inner.put(1, &[]);
+        u.put(NFTNL_UDATA_SET_KEY_TYPEOF, &inner.into_bytes());
+    }
+    if info.data.is_some() {
+        u.put_u32(NFTNL_UDATA_SET_DATA_INTERVAL, 0);
+    }
+    if let Some(c) = decl.and_then(|d| d.comment.as_deref()) {
+        u.put_str(NFTNL_UDATA_SET_COMMENT, c);
+    }
+    s.userdata = Some(Bytes(u.into_bytes()));
+    s
+}
+
+/// Element messages for a set, split so each element list stays well under 64 KiB.
+pub fn elem_msgs(
+    family: Family,
+    table: &str,
+    set: &str,
+    set_id: Option<u32>,
+    elems: Vec<nfnl::nftables::SetElem>,
+) -> Vec<SetElemList> {
+    const LIMIT: usize = 48 * 1024;
+    let mut out = Vec::new();
+    let mut cur: Vec<nfnl::nftables::SetElem> = Vec::new();
+    let mut size = 0usize;
+    for e in elems {
+        let est = 64
+            + e.key.as_ref().map(|_| 32).unwrap_or(0)
+            + e.data
+                .as_ref()
+                .and_then(|d| d.verdict())
+                .and_then(|v| v.chain.as_ref())
+                .map(|c| c.len() + 16)
+                .unwrap_or(16)
+            + e.userdata.as_ref().map(|u| u.0.len() + 8).unwrap_or(0);
+        if size + est > LIMIT && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+            size = 0;
+        }
+        size += est;
+        cur.push(e);
+    }
+    if !cur.is_empty() || out.is_empty() {
+        out.push(cur);
+    }
+    out.into_iter()
+        .map(|chunk| {
+            let mut l = SetElemList::new(family.nfproto(), table, set);
+            l.set_id = set_id;
+            l.elements = Some(nfnl::nftables::Elems(chunk));
+            l
+        })
+        .collect()
+}
+
+/// An anonymous set or map a rule needs.
+pub struct AnonSet {
+    pub id: u32,
+    pub map: bool,
+    pub key: Vec<Ty>,
+    pub elems: Vec<Elem>,
+    pub span: Span,
+}
+
+impl AnonSet {
+    pub fn new(id: u32, map: bool, key: Vec<Ty>, elems: Vec<Elem>, span: Span) -> AnonSet {
+        AnonSet {
+            id,
+            map,
+            key,
+            elems,
+            span,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        if self.map {
+            "__map%d"
+        } else {
+            "__set%d"
+        }
+    }
+
+    /// NEWSET + NEWSETELEM bodies.
+    pub fn messages(&self, family: Family, table: &str) -> (KSet, Vec<SetElemList>) {
+        let interval = self
+            .elems
+            .iter()
+            .any(|e| super::super::eval::expr::is_interval(&e.key));
+        let mut flags = SetFlags::ANONYMOUS | SetFlags::CONSTANT;
+        if interval {
+            flags |= SetFlags::INTERVAL;
+        }
+        if self.map {
+            flags |= SetFlags::MAP;
+        }
+        if interval && self.key.len() > 1 {
+            flags |= SetFlags::CONCAT;
+        }
+        let data = if self.map {
+            Some((Datatype::Verdict, 128))
+        } else {
+            None
+        };
+        let info = SetInfo {
+            key: self.key.iter().map(|t| (t.dtype, t.bits)).collect(),
+            data,
+            flags,
+            id: Some(self.id),
+        };
+        let kelems = elements(&self.elems, interval, true).unwrap_or_default();
+        let s = set_msg(
+            family,
+            table,
+            self.name(),
+            &info,
+            None,
+            Some(kelems.len() as u32),
+        );
+        let msgs = elem_msgs(family, table, self.name(), Some(self.id), kelems);
+        (s, msgs)
+    }
+}
