@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+//! What every command gets: the global options, the netlink socket, the
+//! output layer, and iproute2's interface cache (lib/ll_map.c) for names,
+//! indexes and flags, plus nsid → netns name (ipnetns.c).
+
+use crate::attr::Tb;
+use crate::cli::Opts;
+use crate::err::{Fail, Res};
+use crate::nl::{KernelError, Msg, Nl};
+use crate::out::Out;
+
+pub const RTM_NEWLINK: u16 = 16;
+pub const RTM_DELLINK: u16 = 17;
+pub const RTM_GETLINK: u16 = 18;
+pub const RTM_SETLINK: u16 = 19;
+pub const RTM_NEWADDR: u16 = 20;
+pub const RTM_DELADDR: u16 = 21;
+pub const RTM_GETADDR: u16 = 22;
+pub const RTM_NEWROUTE: u16 = 24;
+pub const RTM_DELROUTE: u16 = 25;
+pub const RTM_GETROUTE: u16 = 26;
+pub const RTM_NEWNEIGH: u16 = 28;
+pub const RTM_DELNEIGH: u16 = 29;
+pub const RTM_GETNEIGH: u16 = 30;
+pub const RTM_NEWRULE: u16 = 32;
+pub const RTM_DELRULE: u16 = 33;
+pub const RTM_GETRULE: u16 = 34;
+pub const RTM_NEWNSID: u16 = 88;
+pub const RTM_GETNSID: u16 = 90;
+
+pub const IFLA_ADDRESS: u16 = 1;
+pub const IFLA_IFNAME: u16 = 3;
+pub const IFLA_EXT_MASK: u16 = 29;
+pub const RTEXT_FILTER_VF: u32 = 1;
+pub const RTEXT_FILTER_SKIP_STATS: u32 = 8;
+
+const NETNSA_NSID: u16 = 1;
+const NETNSA_FD: u16 = 3;
+
+#[derive(Clone)]
+pub struct LinkEntry {
+    pub index: u32,
+    pub name: String,
+    pub flags: u32,
+}
+
+pub struct Ctx {
+    pub o: Opts,
+    pub nl: Nl,
+    pub out: Out,
+    links: Option<Vec<LinkEntry>>,
+    nsids: Option<Vec<(String, Option<i32>)>>,
+}
+
+/// An ifinfomsg: family, type, index, flags, change.
+pub fn ifinfomsg(family: u8, index: u32, flags: u32, change: u32) -> Vec<u8> {
+    let mut v = vec![0u8; 16];
+    v[0] = family;
+    v[4..8].copy_from_slice(&index.to_ne_bytes());
+    v[8..12].copy_from_slice(&flags.to_ne_bytes());
+    v[12..16].copy_from_slice(&change.to_ne_bytes());
+    v
+}
+
+impl Ctx {
+    pub fn new(o: Opts) -> Res<Ctx> {
+        let nl = Nl::open().map_err(|e| Fail::new(1, e.describe()))?;
+        let out = Out::new(o.json, o.pretty, o.oneline);
+        Ok(Ctx {
+            o,
+            nl,
+            out,
+            links: None,
+            nsids: None,
+        })
+    }
+
+    fn load_links(&mut self) -> &Vec<LinkEntry> {
+        if self.links.is_none() {
+            let mut m = Msg::new(RTM_GETLINK, 0, &ifinfomsg(0, 0, 0, 0));
+            m.u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+            let mut v = Vec::new();
+            let _ = self.nl.dump(m, |r| {
+                if r.ty != RTM_NEWLINK || r.data.len() < 16 {
+                    return;
+                }
+                let index = crate::attr::u32_at(r.data, 4);
+                let flags = crate::attr::u32_at(r.data, 8);
+                let tb = Tb::parse(&r.data[16..]);
+                let name = tb.str(IFLA_IFNAME).unwrap_or("").to_string();
+                v.push(LinkEntry { index, name, flags });
+            });
+            self.links = Some(v);
+        }
+        self.links.get_or_insert_with(Vec::new)
+    }
+
+    /// Forget the cache (after a change of names).
+    pub fn reset_links(&mut self) {
+        self.links = None;
+    }
+
+    pub fn link_list(&mut self) -> Vec<LinkEntry> {
+        self.load_links().clone()
+    }
+
+    /// `ll_name_to_index`: 0 when there is no such device.
+    pub fn index_of(&mut self, name: &str) -> u32 {
+        if let Some(l) = self.load_links().iter().find(|l| l.name == name) {
+            return l.index;
+        }
+        name.strip_prefix("if")
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|i| self.load_links().iter().any(|l| l.index == *i))
+            .unwrap_or(0)
+    }
+
+    /// `ll_index_to_name`: the name, or `ifN` when unknown.
+    pub fn name_of(&mut self, index: u32) -> String {
+        self.load_links()
+            .iter()
+            .find(|l| l.index == index)
+            .map(|l| l.name.clone())
+            .unwrap_or_else(|| format!("if{index}"))
+    }
+
+    pub fn flags_of(&mut self, index: u32) -> u32 {
+        self.load_links()
+            .iter()
+            .find(|l| l.index == index)
+            .map(|l| l.flags)
+            .unwrap_or(0)
+    }
+
+    /// Index of a device the command needs, or `Cannot find device`.
+    pub fn need_dev(&mut self, name: &str) -> Res<u32> {
+        match self.index_of(name) {
+            0 => Err(crate::err::nodev(name)),
+            i => Ok(i),
+        }
+    }
+
+    /// The nsid this netns has assigned to the netns behind `fd`.
+    pub fn nsid_of_fd(&mut self, fd: i32) -> Result<Option<i32>, KernelError> {
+        let mut m = Msg::new(RTM_GETNSID, 0, &[0u8; 4]);
+        m.u32(NETNSA_FD, fd as u32);
+        let (ty, data) = self.nl.request(m)?;
+        if ty != RTM_NEWNSID || data.len() < 4 {
+            return Ok(None);
+        }
+        let tb = Tb::parse(&data[4..]);
+        Ok(tb.u32(NETNSA_NSID).map(|v| v as i32).filter(|v| *v >= 0))
+    }
+
+    /// /run/netns names with their nsids, in readdir order (cached).
+    pub fn netns_ids(&mut self) -> Vec<(String, Option<i32>)> {
+        if self.nsids.is_none() {
+            let mut v = Vec::new();
+            for name in crate::netns::list_names() {
+                let path = format!("{}/{}", crate::netns::NETNS_RUN_DIR, name);
+                let id = match std::fs::File::open(&path) {
+                    Ok(f) => {
+                        use std::os::fd::AsRawFd;
+                        self.nsid_of_fd(f.as_raw_fd()).ok().flatten()
+                    }
+                    Err(_) => None,
+                };
+                v.push((name, id));
+            }
+            self.nsids = Some(v);
+        }
+        self.nsids.clone().unwrap_or_default()
+    }
+
+    /// `get_name_from_nsid`.
+    pub fn netns_name(&mut self, nsid: i32) -> Option<String> {
+        self.netns_ids()
+            .into_iter()
+            .find(|(_, id)| *id == Some(nsid))
+            .map(|(n, _)| n)
+    }
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+//! `ip link` (iplink.c `do_iplink`): show through the shared listing,
+//! add/set/replace/delete through `modify`.
+
+pub mod kinds;
+pub mod modify;
+mod opts;
+pub mod show;
+
+use crate::cli::{matches, Args};
+use crate::ctx::{Ctx, RTM_DELLINK, RTM_NEWLINK};
+use crate::err::{Fail, Res};
+use crate::nl::{NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+
+pub fn run(ctx: &mut Ctx, mut args: Args) -> Res {
+    let Some(cmd) = args.next() else {
+        return crate::addr::list::list(ctx, &mut args, true, false);
+    };
+    let c = cmd.as_str();
+    if matches(c, "add") {
+        modify::modify(ctx, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, args)
+    } else if matches(c, "set") || matches(c, "change") {
+        modify::modify(ctx, RTM_NEWLINK, 0, args)
+    } else if matches(c, "replace") {
+        modify::modify(ctx, RTM_NEWLINK, NLM_F_CREATE | NLM_F_REPLACE, args)
+    } else if matches(c, "delete") {
+        modify::modify(ctx, RTM_DELLINK, 0, args)
+    } else if matches(c, "show") || matches(c, "lst") || matches(c, "list") {
+        crate::addr::list::list(ctx, &mut args, true, false)
+    } else if matches(c, "help") {
+        Err(Fail::usage(crate::help::LINK))
+    } else {
+        Err(Fail::usage(format!(
+            "Command \"{c}\" is unknown, try \"ip link help\".\n"
+        )))
+    }
+}

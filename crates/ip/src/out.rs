@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: Apache-2.0
+//! The output layer shared by every object: iproute2's `print_*` family
+//! (lib/json_print.c) over a streaming JSON writer (lib/json_writer.c).
+//! Each call is either text-only, JSON-only or both ("any"); text goes out
+//! as given, JSON gets key and typed value. `-o` turns the record's inner
+//! newlines into `\`.
+
+use std::io::Write;
+
+pub struct Out {
+    pub json: bool,
+    pretty: bool,
+    pub oneline: bool,
+    buf: String,
+    depth: usize,
+    sep: bool,
+}
+
+/// Replace the first printf conversion (`%s`, `%u`, `%d`, `%x`, `%llu`…) in
+/// `fmt` by `v`. A literal `%%` is kept as `%`.
+pub fn fmt1(fmt: &str, v: &str) -> String {
+    let mut out = String::with_capacity(fmt.len() + v.len());
+    let mut it = fmt.char_indices().peekable();
+    let mut done = false;
+    while let Some((_, c)) = it.next() {
+        if c != '%' || done {
+            out.push(c);
+            continue;
+        }
+        if let Some(&(_, '%')) = it.peek() {
+            it.next();
+            out.push('%');
+            continue;
+        }
+        while let Some(&(_, n)) = it.peek() {
+            it.next();
+            if n.is_ascii_alphabetic() && !matches!(n, 'l' | 'h') {
+                break;
+            }
+        }
+        out.push_str(v);
+        done = true;
+    }
+    out
+}
+
+fn json_escape(s: &str, out: &mut String) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\u{c}' => out.push_str("\\f"),
+            '\u{8}' => out.push_str("\\b"),
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+impl Out {
+    pub fn new(json: bool, pretty: bool, oneline: bool) -> Out {
+        Out {
+            json,
+            pretty: json && pretty,
+            oneline,
+            buf: String::new(),
+            depth: 0,
+            sep: false,
+        }
+    }
+
+    /// The record-internal line separator (`_SL_`).
+    pub fn sl(&self) -> &'static str {
+        if self.oneline {
+            "\\"
+        } else {
+            "\n"
+        }
+    }
+
+    // ---- JSON writer -------------------------------------------------
+    fn eol(&mut self) {
+        if self.pretty {
+            self.buf.push('\n');
+            for _ in 0..self.depth {
+                self.buf.push_str("    ");
+            }
+        }
+    }
+    fn eor(&mut self) {
+        if self.sep {
+            self.buf.push(',');
+        }
+        self.sep = true;
+    }
+    fn name(&mut self, name: &str) {
+        self.eor();
+        self.eol();
+        self.sep = false;
+        json_escape(name, &mut self.buf);
+        self.buf.push(':');
+        if self.pretty {
+            self.buf.push(' ');
+        }
+    }
+    fn key(&mut self, key: Option<&str>) {
+        if let Some(k) = key {
+            self.name(k);
+        }
+    }
+    fn raw_value(&mut self, v: &str) {
+        self.eor();
+        self.buf.push_str(v);
+    }
+    fn begin(&mut self, c: char) {
+        self.eor();
+        self.buf.push(c);
+        self.depth += 1;
+        self.sep = false;
+    }
+    fn end(&mut self, c: char) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.sep {
+            self.eol();
+        }
+        self.buf.push(c);
+        self.sep = true;
+    }
+
+    // ---- JSON-only calls (PRINT_JSON) ---------------------------------
+    pub fn j_str(&mut self, key: Option<&str>, v: &str) {
+        if self.json {
+            self.key(key);
+            self.eor();
+            json_escape(v, &mut self.buf);
+        }
+    }
+    pub fn j_u(&mut self, key: Option<&str>, v: u64) {
+        if self.json {
+            self.key(key);
+            self.raw_value(&v.to_string());
+        }
+    }
+    pub fn j_i(&mut self, key: Option<&str>, v: i64) {
+        if self.json {
+            self.key(key);
+            self.raw_value(&v.to_string());
+        }
+    }
+    pub fn j_bool(&mut self, key: Option<&str>, v: bool) {
+        if self.json {
+            self.key(key);
+            self.raw_value(if v { "true" } else { "false" });
+        }
+    }
+    pub fn j_null(&mut self, key: Option<&str>) {
+        if self.json {
+            self.key(key);
+            self.raw_value("null");
+        }
+    }
+    pub fn obj_open(&mut self, key: Option<&str>) {
+        if self.json {
+            self.key(key);
+            self.begin('{');
+        }
+    }
+    pub fn obj_close(&mut self) {
+        if self.json {
+            self.end('}');
+        }
+    }
+    pub fn arr_open(&mut self, key: Option<&str>) {
+        if self.json {
+            self.key(key);
+            self.begin('[');
+            if self.pretty {
+                self.buf.push(' ');
+            }
+        }
+    }
+    pub fn arr_close(&mut self) {
+        if self.json {
+            if self.pretty && self.sep {
+                self.buf.push(' ');
+            }
+            self.sep = false;
+            self.end(']');
+        }
+    }
+
+    // ---- text-only calls (PRINT_FP) -----------------------------------
+    pub fn fp(&mut self, s: &str) {
+        if !self.json {
+            self.buf.push_str(s);
+        }
+    }
+    /// `print_nl()`: the record-internal newline.
+    pub fn nl(&mut self) {
+        if !self.json {
+            let sl = self.sl();
+            self.buf.push_str(sl);
+        }
+    }
+
+    // ---- both (PRINT_ANY) ---------------------------------------------
+    /// String: JSON `key: v`, text `fmt` with `v` in it.
+    pub fn s(&mut self, key: Option<&str>, fmt: &str, v: &str) {
+        if self.json {
+            self.j_str(key, v);
+        } else {
+            self.buf.push_str(&fmt1(fmt, v));
+        }
+    }
+    pub fn u(&mut self, key: Option<&str>, fmt: &str, v: u64) {
+        if self.json {
+            self.j_u(key, v);
+        } else {
+            self.buf.push_str(&fmt1(fmt, &v.to_string()));
+        }
+    }
+    pub fn i(&mut self, key: Option<&str>, fmt: &str, v: i64) {
+        if self.json {
+            self.j_i(key, v);
+        } else {
+            self.buf.push_str(&fmt1(fmt, &v.to_string()));
+        }
+    }
+    /// Bool: JSON `key: true/false`, text `fmt` as it is (it names the flag).
+    pub fn b(&mut self, key: Option<&str>, fmt: &str, v: bool) {
+        if self.json {
+            self.j_bool(key, v);
+        } else {
+            let t = if v { "true" } else { "false" };
+            self.buf.push_str(&fmt1(fmt, t));
+        }
+    }
+    /// On/off as the link printers show them: JSON bool, text `fmt` + on/off.
+    pub fn onoff(&mut self, key: &str, fmt: &str, v: bool) {
+        if self.json {
+            self.j_bool(Some(key), v);
+        } else {
+            self.buf.push_str(&fmt1(fmt, if v { "on" } else { "off" }));
+        }
+    }
+
+    // ---- whole output -------------------------------------------------
+    /// `new_json_obj`: the outer array of a listing.
+    pub fn start(&mut self) {
+        if self.json {
+            self.begin('[');
+            if self.pretty {
+                self.buf.push(' ');
+            }
+        }
+    }
+    /// `delete_json_obj`: close the outer array, end the line.
+    pub fn finish(&mut self) {
+        if self.json {
+            self.arr_close();
+            self.buf.push('\n');
+        }
+    }
+    /// Write what we have to stdout (a closed pipe just ends the output).
+    pub fn flush(&mut self) {
+        if !self.buf.is_empty() {
+            let mut so = std::io::stdout().lock();
+            let _ = so.write_all(self.buf.as_bytes());
+            let _ = so.flush();
+            self.buf.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fmt1_replaces_first_conversion() {
+        assert_eq!(fmt1("mtu %u ", "1500"), "mtu 1500 ");
+        assert_eq!(fmt1("%s", "x"), "x");
+        assert_eq!(fmt1("Deleted ", "true"), "Deleted ");
+        assert_eq!(fmt1("a %llu b %s", "7"), "a 7 b %s");
+    }
+
+    #[test]
+    fn pretty_json_matches_iproute2() {
+        // golden ip/014: `ip -j -p link show cni0` (shape only)
+        let mut o = Out::new(true, true, false);
+        o.start();
+        o.obj_open(None);
+        o.i(Some("ifindex"), "%d: ", 3);
+        o.arr_open(Some("flags"));
+        o.s(None, "%s", "UP");
+        o.s(None, "%s", "LOWER_UP");
+        o.arr_close();
+        o.obj_close();
+        o.finish();
+        assert_eq!(
+            o.buf,
+            "[ {\n        \"ifindex\": 3,\n        \"flags\": [ \"UP\",\"LOWER_UP\" ]\n    } ]\n"
+        );
+    }
+
+    #[test]
+    fn compact_json_and_empty_array() {
+        let mut o = Out::new(true, false, false);
+        o.start();
+        o.obj_open(None);
+        o.s(Some("dst"), "%s ", "default");
+        o.arr_open(Some("flags"));
+        o.arr_close();
+        o.obj_close();
+        o.finish();
+        assert_eq!(o.buf, "[{\"dst\":\"default\",\"flags\":[]}]\n");
+    }
+}
+
+impl Out {
+    /// Overwrite the JSON value just written (for `jsonw_printf` numbers
+    /// such as bridge timers, which are written unquoted).
+    pub fn replace_last_value(&mut self, raw: &str) {
+        if self.buf.ends_with("\"\"") {
+            let n = self.buf.len() - 2;
+            self.buf.truncate(n);
+            self.buf.push_str(raw);
+        }
+    }
+}
+
+impl Out {
+    /// Text output can go out record by record (JSON waits for the end).
+    pub fn flush_if_text(&mut self) {
+        if !self.json {
+            self.flush();
+        }
+    }
+}
