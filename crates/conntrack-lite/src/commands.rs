@@ -9,7 +9,7 @@ use nfnl::ctnetlink::{ct_request, Conntrack, ProtoInfo, TcpInfo, Tuple};
 use nfnl::msg::{NLM_F_ACK, NLM_F_DUMP};
 use nfnl::{Error, Socket};
 
-use crate::error::{err2str, errno_of, other, param, Result};
+use crate::error::{err2str, errno_of, param, Result};
 use crate::output::Out;
 use crate::parse::{Cmd, Table};
 use crate::table::*;
@@ -48,7 +48,10 @@ pub fn filter_for(cmd: &Cmd) -> (crate::template::Template, Option<Net>, Option<
 }
 
 fn fail(e: &Error, command: u32) -> crate::error::Fail {
-    crate::error::Fail::Other(format!("Operation failed: {}", err2str(errno_of(e), command)))
+    crate::error::Fail::Other(format!(
+        "Operation failed: {}",
+        err2str(errno_of(e), command)
+    ))
 }
 
 /// Dump the table (or a list) and collect the entries.
@@ -135,7 +138,13 @@ pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
             continue;
         }
         let seq = sock.next_seq();
-        let req = ct_request(IPCTNL_MSG_CT_DELETE, NLM_F_ACK, seq, ct.l3family(), Some(&naming(&ct)));
+        let req = ct_request(
+            IPCTNL_MSG_CT_DELETE,
+            NLM_F_ACK,
+            seq,
+            ct.l3family(),
+            Some(&naming(&ct)),
+        );
         match sock.request(req.as_bytes(), seq, |_| Ok(())) {
             Ok(()) => {}
             // gone in the meantime (expired or deleted by someone else)
@@ -153,9 +162,11 @@ pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
 }
 
 fn cmp_tuple_only(want: &Tuple, l3: Option<u8>, got: Option<&Tuple>, fam: u8) -> bool {
-    let mut t = crate::template::Template::default();
-    t.orig = want.clone();
-    t.orig_l3 = l3;
+    let t = crate::template::Template {
+        orig: want.clone(),
+        orig_l3: l3,
+        ..Default::default()
+    };
     let mut ct = Conntrack::default();
     ct.family = fam;
     ct.orig = got.cloned();
@@ -273,8 +284,12 @@ fn updated(cmd: &Cmd, tmpl: &crate::template::Template, ct: &Conntrack) -> Connt
 /// nfct_cmp(new, ct, ALL|MASK): nothing the update would set differs.
 fn unchanged(new: &Conntrack, ct: &Conntrack) -> bool {
     let mark_same = new.mark.is_none_or(|m| ct.mark.unwrap_or(0) == m);
-    let status_same = new.status.is_none_or(|s| ct.status.is_some_and(|c| c & s == s));
-    let state_same = new.tcp_state().is_none_or(|s| crate::template::ct_state(ct) == Some(s));
+    let status_same = new
+        .status
+        .is_none_or(|s| ct.status.is_some_and(|c| c & s == s));
+    let state_same = new
+        .tcp_state()
+        .is_none_or(|s| crate::template::ct_state(ct) == Some(s));
     let labels_same = new.labels.is_none();
     mark_same && status_same && state_same && labels_same
 }
@@ -317,9 +332,4 @@ pub fn get(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
     }
     out.finish();
     Ok(())
-}
-
-/// Unused-argument guard for commands that need none of the above.
-pub fn unsupported<T>() -> Result<T> {
-    other("Operation failed: Operation not supported")
 }

@@ -4,7 +4,9 @@
 use std::io::Write;
 
 use nfnl::ctnetlink::attribute::*;
-use nfnl::ctnetlink::{ct_request, global_entries, Conntrack, CpuStats, Nat, ProtoInfo, TcpInfo, Tuple};
+use nfnl::ctnetlink::{
+    ct_request, global_entries, Conntrack, CpuStats, Nat, ProtoInfo, TcpInfo, Tuple,
+};
 use nfnl::msg::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL};
 use nfnl::{Error, Socket};
 
@@ -17,7 +19,16 @@ fn icmp_reply_type(proto: u8, t: u8) -> u8 {
     let map: &[(u8, u8)] = if proto == IPPROTO_ICMPV6 {
         &[(128, 129), (129, 128), (139, 140), (140, 139)]
     } else {
-        &[(8, 0), (0, 8), (13, 14), (14, 13), (15, 16), (16, 15), (17, 18), (18, 17)]
+        &[
+            (8, 0),
+            (0, 8),
+            (13, 14),
+            (14, 13),
+            (15, 16),
+            (16, 15),
+            (17, 18),
+            (18, 17),
+        ]
     };
     map.iter().find(|(a, _)| *a == t).map_or(255, |(_, b)| *b)
 }
@@ -124,7 +135,10 @@ pub fn create(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
 }
 
 pub fn op_failed(e: &Error, command: u32) -> Fail {
-    Fail::Other(format!("Operation failed: {}", err2str(errno_of(e), command)))
+    Fail::Other(format!(
+        "Operation failed: {}",
+        err2str(errno_of(e), command)
+    ))
 }
 
 pub fn flush(cmd: &Cmd, sock: &mut Socket) -> Result<()> {
@@ -165,8 +179,21 @@ pub fn count(sock: &mut Socket, out: &mut Out) -> Result<()> {
 }
 
 const STAT_NAMES: [&str; 16] = [
-    "", "searched", "found", "new", "invalid", "ignore", "delete", "delete_list", "insert",
-    "insert_failed", "drop", "early_drop", "error", "search_restart", "clash_resolve",
+    "",
+    "searched",
+    "found",
+    "new",
+    "invalid",
+    "ignore",
+    "delete",
+    "delete_list",
+    "insert",
+    "insert_failed",
+    "drop",
+    "early_drop",
+    "error",
+    "search_restart",
+    "clash_resolve",
     "chaintoolong",
 ];
 

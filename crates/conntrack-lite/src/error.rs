@@ -55,13 +55,21 @@ pub fn err2str(errno: i32, command: u32) -> String {
     let table: &[(u32, i32, &str)] = &[
         (CT_LIST, ENOTSUPP, "function not implemented"),
         (0xFFFF, libc::EINVAL, "invalid parameters"),
-        (CT_CREATE, libc::EEXIST, "Such conntrack exists, try -U to update"),
+        (
+            CT_CREATE,
+            libc::EEXIST,
+            "Such conntrack exists, try -U to update",
+        ),
         (
             CT_CREATE | CT_GET | CT_DELETE | CT_ADD,
             libc::ENOENT,
             "such conntrack doesn't exist",
         ),
-        (CT_CREATE | CT_GET | CT_ADD, libc::ENOMEM, "not enough memory"),
+        (
+            CT_CREATE | CT_GET | CT_ADD,
+            libc::ENOMEM,
+            "not enough memory",
+        ),
         (CT_GET, libc::EAFNOSUPPORT, "protocol not supported"),
         (CT_CREATE | CT_ADD, libc::ETIME, "conntrack has expired"),
         (EXP_CREATE, libc::ENOENT, "master conntrack not found"),

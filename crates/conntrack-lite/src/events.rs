@@ -102,7 +102,11 @@ fn timestamp_prefix() -> String {
 fn summary(counter: u32, xml: bool, expect: bool) -> ! {
     let mut o = std::io::stdout().lock();
     if xml {
-        let _ = o.write_all(if expect { b"</expect>\n" } else { b"</conntrack>\n" });
+        let _ = o.write_all(if expect {
+            b"</expect>\n"
+        } else {
+            b"</conntrack>\n"
+        });
     }
     let _ = o.flush();
     let what = if expect { "expectation" } else { "flow" };
@@ -114,11 +118,23 @@ pub fn run(cmd: &Cmd, expect: bool) -> Result<()> {
     let Ok(mut sock) = Socket::open() else {
         return other("Can't open netlink socket");
     };
-    let mask = if cmd.event_mask != 0 { cmd.event_mask } else { EV_NEW | EV_UPD | EV_DEL };
-    let groups = if expect {
-        [NFNLGRP_CONNTRACK_EXP_NEW, NFNLGRP_CONNTRACK_EXP_UPDATE, NFNLGRP_CONNTRACK_EXP_DESTROY]
+    let mask = if cmd.event_mask != 0 {
+        cmd.event_mask
     } else {
-        [NFNLGRP_CONNTRACK_NEW, NFNLGRP_CONNTRACK_UPDATE, NFNLGRP_CONNTRACK_DESTROY]
+        EV_NEW | EV_UPD | EV_DEL
+    };
+    let groups = if expect {
+        [
+            NFNLGRP_CONNTRACK_EXP_NEW,
+            NFNLGRP_CONNTRACK_EXP_UPDATE,
+            NFNLGRP_CONNTRACK_EXP_DESTROY,
+        ]
+    } else {
+        [
+            NFNLGRP_CONNTRACK_NEW,
+            NFNLGRP_CONNTRACK_UPDATE,
+            NFNLGRP_CONNTRACK_DESTROY,
+        ]
     };
     for (bit, g) in [EV_NEW, EV_UPD, EV_DEL].into_iter().zip(groups) {
         if mask & bit != 0 && sock.subscribe(g).is_err() {
@@ -160,7 +176,9 @@ pub fn run(cmd: &Cmd, expect: bool) -> Result<()> {
                 }
                 return Ok(());
             }
-            let Ok(ct) = Conntrack::from_msg(&m) else { return Ok(()) };
+            let Ok(ct) = Conntrack::from_msg(&m) else {
+                return Ok(());
+            };
             if (cmd.family != 0 && cmd.family != m.family()) || filter.rejects(&ct) {
                 return Ok(());
             }
@@ -195,7 +213,9 @@ pub fn run(cmd: &Cmd, expect: bool) -> Result<()> {
             }
             if m.portid != 0 {
                 match progname(m.portid) {
-                    Some(p) => l.push_str(&format!(" [USERSPACE] portid={} progname={p}", m.portid)),
+                    Some(p) => {
+                        l.push_str(&format!(" [USERSPACE] portid={} progname={p}", m.portid))
+                    }
                     None => l.push_str(&format!(" [USERSPACE] portid={}", m.portid)),
                 }
             }

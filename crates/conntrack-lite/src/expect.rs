@@ -29,7 +29,12 @@ fn put_tuple(out: &mut String, t: Option<&Tuple>, fam: u8, src: &str, dst: &str)
     }
     match t.proto.unwrap_or(0) {
         IPPROTO_TCP | IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_SCTP | IPPROTO_DCCP => {
-            let _ = write!(out, "sport={} dport={} ", t.src_port.unwrap_or(0), t.dst_port.unwrap_or(0));
+            let _ = write!(
+                out,
+                "sport={} dport={} ",
+                t.src_port.unwrap_or(0),
+                t.dst_port.unwrap_or(0)
+            );
         }
         IPPROTO_ICMP | IPPROTO_ICMPV6 => {
             let _ = write!(
@@ -68,7 +73,13 @@ pub fn line(e: &Expect, ev: Option<EventKind>) -> String {
     let _ = write!(out, "proto={proto} ");
     put_tuple(&mut out, e.tuple.as_ref(), e.family, "src", "dst");
     put_tuple(&mut out, e.mask.as_ref(), e.family, "mask-src", "mask-dst");
-    put_tuple(&mut out, e.master.as_ref(), e.family, "master-src", "master-dst");
+    put_tuple(
+        &mut out,
+        e.master.as_ref(),
+        e.family,
+        "master-src",
+        "master-dst",
+    );
     if let Some(z) = e.zone {
         let _ = write!(out, "zone={z} ");
     }
@@ -165,7 +176,11 @@ pub fn get_or_delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out, delete: bool) 
     } else {
         e.master = Some(cmd.tmpl.orig.clone());
     }
-    let kind = if delete { IPCTNL_MSG_EXP_DELETE } else { IPCTNL_MSG_EXP_GET };
+    let kind = if delete {
+        IPCTNL_MSG_EXP_DELETE
+    } else {
+        IPCTNL_MSG_EXP_GET
+    };
     let seq = sock.next_seq();
     let req = exp_request(kind, NLM_F_ACK, seq, cmd.family, Some(&e));
     let mut got = Vec::new();
@@ -197,7 +212,13 @@ pub fn create(cmd: &Cmd, sock: &mut Socket) -> Result<()> {
     e.mask = Some(mask);
     e.timeout = t.timeout;
     let seq = sock.next_seq();
-    let req = exp_request(IPCTNL_MSG_EXP_NEW, NLM_F_ACK | nfnl::msg::NLM_F_CREATE | nfnl::msg::NLM_F_EXCL, seq, cmd.family, Some(&e));
+    let req = exp_request(
+        IPCTNL_MSG_EXP_NEW,
+        NLM_F_ACK | nfnl::msg::NLM_F_CREATE | nfnl::msg::NLM_F_EXCL,
+        seq,
+        cmd.family,
+        Some(&e),
+    );
     sock.request(req.as_bytes(), seq, |_| Ok(()))
         .map_err(|err| op_failed(&err, cmd.command))
 }

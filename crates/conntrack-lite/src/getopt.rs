@@ -49,7 +49,11 @@ impl Getopt {
         let mut i = 0;
         while i < chars.len() {
             let c = chars[i];
-            let colons = chars[i + 1..].iter().take_while(|&&x| x == ':').count().min(2);
+            let colons = chars[i + 1..]
+                .iter()
+                .take_while(|&&x| x == ':')
+                .count()
+                .min(2);
             short.push((
                 c,
                 match colons {
@@ -66,11 +70,6 @@ impl Getopt {
             nextchar: 0,
             short,
         }
-    }
-
-    /// The element at `i`, if any.
-    pub fn arg(&self, i: usize) -> Option<&str> {
-        self.args.get(i).map(String::as_str)
     }
 
     /// conntrack's `get_optional_arg`: after an option whose optional
@@ -120,7 +119,8 @@ impl Getopt {
         let opt = match long.iter().find(|o| o.name == name) {
             Some(o) => *o,
             None => {
-                let cands: Vec<&LongOpt> = long.iter().filter(|o| o.name.starts_with(name)).collect();
+                let cands: Vec<&LongOpt> =
+                    long.iter().filter(|o| o.name.starts_with(name)).collect();
                 let Some(first) = cands.first() else {
                     return Found::Unknown(whole.to_string());
                 };
@@ -198,16 +198,39 @@ mod tests {
     use super::*;
 
     const LONG: &[LongOpt] = &[
-        LongOpt { name: "orig-dst", has_arg: HasArg::Required, val: 'd' as u32 },
-        LongOpt { name: "dst", has_arg: HasArg::Required, val: 'd' as u32 },
-        LongOpt { name: "dst-nat", has_arg: HasArg::Optional, val: 'g' as u32 },
-        LongOpt { name: "delete", has_arg: HasArg::Optional, val: 'D' as u32 },
-        LongOpt { name: "dump", has_arg: HasArg::Optional, val: 'L' as u32 },
+        LongOpt {
+            name: "orig-dst",
+            has_arg: HasArg::Required,
+            val: 'd' as u32,
+        },
+        LongOpt {
+            name: "dst",
+            has_arg: HasArg::Required,
+            val: 'd' as u32,
+        },
+        LongOpt {
+            name: "dst-nat",
+            has_arg: HasArg::Optional,
+            val: 'g' as u32,
+        },
+        LongOpt {
+            name: "delete",
+            has_arg: HasArg::Optional,
+            val: 'D' as u32,
+        },
+        LongOpt {
+            name: "dump",
+            has_arg: HasArg::Optional,
+            val: 'L' as u32,
+        },
     ];
 
     fn all(args: &[&str]) -> Vec<Found> {
         let mut g = Getopt::new(
-            std::iter::once("conntrack").chain(args.iter().copied()).map(String::from).collect(),
+            std::iter::once("conntrack")
+                .chain(args.iter().copied())
+                .map(String::from)
+                .collect(),
             ":L::D::d:p:g::",
         );
         std::iter::from_fn(|| g.next(LONG)).collect()
@@ -230,13 +253,19 @@ mod tests {
     fn ambiguous_unknown_and_missing() {
         assert_eq!(all(&["--d"]), vec![Found::Unknown("--d".into())]);
         assert_eq!(all(&["--bogus"]), vec![Found::Unknown("--bogus".into())]);
-        assert_eq!(all(&["--orig-dst"]), vec![Found::MissingArg("--orig-dst".into())]);
+        assert_eq!(
+            all(&["--orig-dst"]),
+            vec![Found::MissingArg("--orig-dst".into())]
+        );
         assert_eq!(all(&["-p"]), vec![Found::MissingArg("-p".into())]);
         assert_eq!(all(&["-x"]), vec![Found::Unknown("-x".into())]);
     }
 
     #[test]
     fn required_argument_may_look_like_an_option() {
-        assert_eq!(all(&["-p", "-D"]), vec![Found::Opt('p' as u32, Some("-D".into()))]);
+        assert_eq!(
+            all(&["-p", "-D"]),
+            vec![Found::Opt('p' as u32, Some("-D".into()))]
+        );
     }
 }

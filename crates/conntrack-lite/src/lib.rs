@@ -66,7 +66,12 @@ pub fn main(args: Vec<OsString>) -> i32 {
     0
 }
 
-fn run(cmd: &parse::Cmd, prog: &str, sock: &mut nfnl::Socket, out: &mut output::Out) -> error::Result<()> {
+fn run(
+    cmd: &parse::Cmd,
+    prog: &str,
+    sock: &mut nfnl::Socket,
+    out: &mut output::Out,
+) -> error::Result<()> {
     match cmd.command {
         CT_LIST => commands::list(cmd, sock, out),
         EXP_LIST => expect::list(cmd, sock, out),

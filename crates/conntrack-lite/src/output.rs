@@ -72,12 +72,4 @@ impl Out {
         }
         self.flush();
     }
-
-    /// For the event loop: the header once, before the first event.
-    pub fn xml_header_once(&mut self) {
-        if !self.xml_header {
-            self.xml_header = true;
-            self.raw(crate::xml::HEADER);
-        }
-    }
 }

@@ -198,7 +198,11 @@ pub fn default(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
             Some(s) if s != 0 => (s / 1_000_000_000) as i64,
             _ => now_secs(),
         };
-        let _ = write!(out, "delta-time={} ", stop.wrapping_sub((start / 1_000_000_000) as i64) as u64);
+        let _ = write!(
+            out,
+            "delta-time={} ",
+            stop.wrapping_sub((start / 1_000_000_000) as i64) as u64
+        );
     }
     if f.ktimestamp {
         if let Some(s) = ts.start {
@@ -228,5 +232,3 @@ pub fn default(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
     out.pop();
     out
 }
-
-

@@ -78,7 +78,10 @@ pub fn line(ct: &Conntrack, ev: Option<EventKind>, _listing: bool) -> String {
         }
     }
     let p = o.proto.unwrap_or(0);
-    let name = crate::proto::PROTOS.iter().find(|h| h.num == p).map(|h| h.name);
+    let name = crate::proto::PROTOS
+        .iter()
+        .find(|h| h.num == p)
+        .map(|h| h.name);
     match name {
         Some(n) => {
             let _ = write!(out, "-p {n} ");
@@ -101,7 +104,10 @@ pub fn line(ct: &Conntrack, ev: Option<EventKind>, _listing: bool) -> String {
                     } else {
                         ["--sport", "--dport", "--reply-port-src", "--reply-port-dst"]
                     };
-                    for (n, v) in names.iter().zip([o.src_port, o.dst_port, r.src_port, r.dst_port]) {
+                    for (n, v) in names
+                        .iter()
+                        .zip([o.src_port, o.dst_port, r.src_port, r.dst_port])
+                    {
                         if let Some(v) = v {
                             let _ = write!(out, "{n} {v} ");
                         }

@@ -89,8 +89,10 @@ impl Filter<'_> {
             return true;
         };
         // The kernel's label bitmap, bit b at byte b/8 (little-endian words).
-        bits.iter()
-            .any(|&b| have.get((b / 8) as usize).is_none_or(|byte| byte & (1 << (b % 8)) == 0))
+        bits.iter().any(|&b| {
+            have.get((b / 8) as usize)
+                .is_none_or(|byte| byte & (1 << (b % 8)) == 0)
+        })
     }
 
     pub fn network_rejects(&self, ct: &Conntrack) -> bool {
@@ -211,7 +213,9 @@ pub fn is_dpat(ct: &Conntrack) -> bool {
 
 fn in_net(a: IpAddr, net: &Net) -> bool {
     match (a, net.network, net.mask) {
-        (IpAddr::V4(a), IpAddr::V4(n), IpAddr::V4(m)) => u32::from(a) & u32::from(m) == u32::from(n),
+        (IpAddr::V4(a), IpAddr::V4(n), IpAddr::V4(m)) => {
+            u32::from(a) & u32::from(m) == u32::from(n)
+        }
         (IpAddr::V6(a), IpAddr::V6(n), IpAddr::V6(m)) => {
             u128::from(a) & u128::from(m) == u128::from(n)
         }
@@ -242,18 +246,17 @@ fn cmp_tuple(l3: Option<u8>, want: &Tuple, ct_l3: Option<u8>, got: Option<&Tuple
             return false;
         }
         match p {
-            IPPROTO_ICMP | IPPROTO_ICMPV6 => {
+            IPPROTO_ICMP | IPPROTO_ICMPV6
                 if !strict(want.icmp_id, got.icmp_id)
                     || !strict(want.icmp_code, got.icmp_code)
-                    || !strict(want.icmp_type, got.icmp_type)
-                {
-                    return false;
-                }
+                    || !strict(want.icmp_type, got.icmp_type) =>
+            {
+                return false;
             }
-            IPPROTO_TCP | IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_DCCP | IPPROTO_SCTP => {
-                if !strict(want.src_port, got.src_port) || !strict(want.dst_port, got.dst_port) {
-                    return false;
-                }
+            IPPROTO_TCP | IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_DCCP | IPPROTO_SCTP
+                if !strict(want.src_port, got.src_port) || !strict(want.dst_port, got.dst_port) =>
+            {
+                return false;
             }
             _ => {}
         }
@@ -283,8 +286,17 @@ pub fn cmp(t: &Template, ct: &Conntrack) -> bool {
             return false;
         }
     }
-    cmp_tuple(t.orig_l3, &t.orig, l3_of(ct.orig.as_ref(), fam), ct.orig.as_ref())
-        && cmp_tuple(t.repl_l3, &t.repl, l3_of(ct.reply.as_ref(), fam), ct.reply.as_ref())
+    cmp_tuple(
+        t.orig_l3,
+        &t.orig,
+        l3_of(ct.orig.as_ref(), fam),
+        ct.orig.as_ref(),
+    ) && cmp_tuple(
+        t.repl_l3,
+        &t.repl,
+        l3_of(ct.reply.as_ref(), fam),
+        ct.reply.as_ref(),
+    )
 }
 
 /// The protocol state of an entry (TCP, SCTP or DCCP).

@@ -21,12 +21,21 @@ fn tuple(out: &mut String, ct: &Conntrack, t: &Tuple, dir: &str, reply: bool) {
         l3name(fam)
     );
     if fam == libc::AF_INET as u8 || v6 {
-        let _ = write!(out, "<src>{}</src><dst>{}</dst>", addr(t.src, v6), addr(t.dst, v6));
+        let _ = write!(
+            out,
+            "<src>{}</src><dst>{}</dst>",
+            addr(t.src, v6),
+            addr(t.dst, v6)
+        );
     } else {
         out.push_str("<src></src><dst></dst>");
     }
     let p = t.proto.unwrap_or(0);
-    let _ = write!(out, "</layer3><layer4 protonum=\"{p}\" protoname=\"{}\">", print_name(p));
+    let _ = write!(
+        out,
+        "</layer3><layer4 protonum=\"{p}\" protoname=\"{}\">",
+        print_name(p)
+    );
     match p {
         IPPROTO_TCP | IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_SCTP | IPPROTO_DCCP => {
             let _ = write!(
@@ -51,7 +60,12 @@ fn tuple(out: &mut String, ct: &Conntrack, t: &Tuple, dir: &str, reply: bool) {
         let _ = write!(out, "<zone>{z}</zone>");
     }
     if ct.counters_orig.is_some() {
-        let c = if reply { ct.counters_reply } else { ct.counters_orig }.unwrap_or_default();
+        let c = if reply {
+            ct.counters_reply
+        } else {
+            ct.counters_orig
+        }
+        .unwrap_or_default();
         let _ = write!(
             out,
             "<counters><packets>{}</packets><bytes>{}</bytes></counters>",
@@ -71,8 +85,20 @@ pub fn flow(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
         _ => "<flow>",
     });
     let empty = Tuple::default();
-    tuple(&mut out, ct, ct.orig.as_ref().unwrap_or(&empty), "original", false);
-    tuple(&mut out, ct, ct.reply.as_ref().unwrap_or(&empty), "reply", true);
+    tuple(
+        &mut out,
+        ct,
+        ct.orig.as_ref().unwrap_or(&empty),
+        "original",
+        false,
+    );
+    tuple(
+        &mut out,
+        ct,
+        ct.reply.as_ref().unwrap_or(&empty),
+        "reply",
+        true,
+    );
     let state = match &ct.protoinfo {
         Some(ProtoInfo::Tcp(t)) => t.state,
         Some(ProtoInfo::Sctp { state }) | Some(ProtoInfo::Dccp { state }) => *state,
@@ -147,7 +173,11 @@ pub fn flow(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
     }
     match (ts.start, ts.stop) {
         (Some(a), Some(b)) => {
-            let _ = write!(out, "<deltatime>{}</deltatime>", (b.wrapping_sub(a) / 1_000_000_000) as i64 as u64);
+            let _ = write!(
+                out,
+                "<deltatime>{}</deltatime>",
+                (b.wrapping_sub(a) / 1_000_000_000) as i64 as u64
+            );
         }
         (Some(a), None) => {
             let d = crate::print::now_secs().wrapping_sub((a / 1_000_000_000) as i64);

@@ -82,7 +82,9 @@ pub(crate) fn opt_check(
         let name = names.get(i).copied().unwrap_or("");
         if options & (1 << i) == 0 {
             if rule == 1 {
-                return param(format!("You need to supply the `--{name}' option for this command"));
+                return param(format!(
+                    "You need to supply the `--{name}' option for this command"
+                ));
             }
         } else if rule == 0 {
             return param(format!("Illegal option `--{name}' with this command"));
@@ -147,7 +149,12 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
         };
         if val >= PROTO_OPT_BASE {
             if let Some(p) = st.cmd.proto {
-                proto_option(&mut st, p, (val - PROTO_OPT_BASE) as usize, arg.as_deref().unwrap_or(""))?;
+                proto_option(
+                    &mut st,
+                    p,
+                    (val - PROTO_OPT_BASE) as usize,
+                    arg.as_deref().unwrap_or(""),
+                )?;
             }
             continue;
         }
@@ -166,7 +173,11 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
                 } else {
                     let ty = cmd2type(c, t);
                     if ty == 0 {
-                        let kind = if t == Table::Conntrack { "conntrack" } else { "expectations" };
+                        let kind = if t == Table::Conntrack {
+                            "conntrack"
+                        } else {
+                            "expectations"
+                        };
                         return param(format!("Can't do --{} on {kind}", long_name(val)));
                     }
                     add_command(&mut c_.command, ty)?;
@@ -208,7 +219,11 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
                 c_.options |= O_STATUS;
                 super::params::parse_status(&optarg, &mut status, &mut status_mask)?;
                 c_.tmpl.status = Some(status);
-                let mask = if status_mask == 0 { status } else { status_mask };
+                let mask = if status_mask == 0 {
+                    status
+                } else {
+                    status_mask
+                };
                 c_.tmpl.status_filter = Some((status, mask));
             }
             'e' => {
@@ -221,7 +236,9 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
                 if c_.output & O_SAVE != 0
                     && c_.output & (O_EXT | O_TMS | O_IDF | O_KTMS | O_CL | O_XML) != 0
                 {
-                    return other("cannot combine save output with any other output type, use -o save only");
+                    return other(
+                        "cannot combine save output with any other output type, use -o save only",
+                    );
                 }
             }
             'z' => c_.options |= O_ZERO,
@@ -323,7 +340,10 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
 fn finish(mut st: State) -> Result<Cmd> {
     let c = &mut st.cmd;
     if c.family == 0
-        && !matches!(c.command, CT_LIST | CT_UPDATE | CT_DELETE | CT_GET | CT_FLUSH | CT_EVENT)
+        && !matches!(
+            c.command,
+            CT_LIST | CT_UPDATE | CT_DELETE | CT_GET | CT_FLUSH | CT_EVENT
+        )
     {
         c.family = libc::AF_INET as u8;
     }
@@ -356,7 +376,11 @@ fn finish(mut st: State) -> Result<Cmd> {
 fn final_check(c: &mut Cmd, p: &Proto, flags: u32) -> Result<()> {
     let names: Vec<&str> = p.columns.iter().map(|(_, n)| *n).collect();
     let row = p.matrix[c.cmd];
-    let coupled: &[u32] = if p.coupled.is_some() { &[0b0011, 0b1100] } else { &[] };
+    let coupled: &[u32] = if p.coupled.is_some() {
+        &[0b0011, 0b1100]
+    } else {
+        &[]
+    };
     let (ok, partial) = opt_check(flags, row, &names, coupled)?;
     if !ok {
         if let Some((orig, reply)) = p.coupled {
@@ -375,7 +399,10 @@ fn final_check(c: &mut Cmd, p: &Proto, flags: u32) -> Result<()> {
 
 fn check_mask(val: u32, mask: Option<i64>, allowed: bool) -> Result<()> {
     match mask {
-        Some(_) if !allowed => param(format!("CIDR notation unavailable for `--{}'", long_name(val))),
+        Some(_) if !allowed => param(format!(
+            "CIDR notation unavailable for `--{}'",
+            long_name(val)
+        )),
         Some(-2) => param("Invalid netmask"),
         _ => Ok(()),
     }
@@ -457,12 +484,17 @@ fn split_address_and_port(arg: &str) -> Result<(String, Option<String>)> {
             return param("No IPv6 address specified");
         }
         match inner[close..].find(':') {
-            Some(i) => (inner[..close].to_string(), Some(inner[close + i + 1..].to_string())),
+            Some(i) => (
+                inner[..close].to_string(),
+                Some(inner[close + i + 1..].to_string()),
+            ),
             None => (arg.to_string(), None),
         }
     } else {
         match arg.find(':') {
-            Some(i) if !arg[i + 1..].contains(':') => (arg[..i].to_string(), Some(arg[i + 1..].to_string())),
+            Some(i) if !arg[i + 1..].contains(':') => {
+                (arg[..i].to_string(), Some(arg[i + 1..].to_string()))
+            }
             _ => (arg.to_string(), None),
         }
     };
@@ -479,17 +511,27 @@ fn split_address_and_port(arg: &str) -> Result<(String, Option<String>)> {
 
 /// An option the protocol handler added (--sport, --state, --icmp-type, …).
 fn proto_option(st: &mut State, p: &Proto, col: usize, arg: &str) -> Result<()> {
-    let Some((field, _)) = p.columns.get(col) else { return Ok(()) };
+    let Some((field, _)) = p.columns.get(col) else {
+        return Ok(());
+    };
     let t = &mut st.cmd.tmpl;
     let num = p.num;
     let port = atol(arg) as u16;
     match field {
         Field::OrigSport => {
-            t.orig.src_port = Some(if num == IPPROTO_GRE { strtoul_lax(arg) as u16 } else { port });
+            t.orig.src_port = Some(if num == IPPROTO_GRE {
+                strtoul_lax(arg) as u16
+            } else {
+                port
+            });
             t.orig.proto = Some(num);
         }
         Field::OrigDport => {
-            t.orig.dst_port = Some(if num == IPPROTO_GRE { strtoul_lax(arg) as u16 } else { port });
+            t.orig.dst_port = Some(if num == IPPROTO_GRE {
+                strtoul_lax(arg) as u16
+            } else {
+                port
+            });
             t.orig.proto = Some(num);
         }
         Field::ReplSport => {

@@ -183,7 +183,11 @@ fn parse_addr(arg: &str) -> (Option<IpAddr>, Option<i64>) {
     let (addr, mask) = match buf.split_once('/') {
         Some((a, m)) => {
             let ok = !m.is_empty() && m.chars().all(|c| c.is_ascii_digit());
-            let v = if ok { m.parse::<i64>().unwrap_or(-2) } else { -2 };
+            let v = if ok {
+                m.parse::<i64>().unwrap_or(-2)
+            } else {
+                -2
+            };
             (a.to_string(), Some(v))
         }
         None => (buf, None),
@@ -218,9 +222,16 @@ fn set_family(family: &mut u8, new: u8) -> Result<()> {
 fn netmask(family: u8, bits: i64) -> IpAddr {
     let b = bits.clamp(0, 128) as u32;
     if family == libc::AF_INET as u8 {
-        IpAddr::V4(Ipv4Addr::from(if b == 0 { 0 } else { u32::MAX << (32 - b.min(32)) }))
+        IpAddr::V4(Ipv4Addr::from(if b == 0 {
+            0
+        } else {
+            u32::MAX << (32 - b.min(32))
+        }))
     } else {
-        IpAddr::V6(Ipv6Addr::from(if b == 0 { 0 } else { u128::MAX << (128 - b) }))
+        IpAddr::V6(Ipv6Addr::from(if b == 0 {
+            0
+        } else {
+            u128::MAX << (128 - b)
+        }))
     }
 }
-
