@@ -206,10 +206,22 @@ impl Ctx<'_> {
         key: &[Ty],
         data: Option<Ty>,
     ) -> Result<(), ErrorRecord> {
+        self.elems_opt(elems, key, data, false)
+    }
+
+    /// Elements; `keys_only` for deletions (map values may be left out).
+    pub(crate) fn elems_opt(
+        &mut self,
+        elems: &mut [Elem],
+        key: &[Ty],
+        data: Option<Ty>,
+        keys_only: bool,
+    ) -> Result<(), ErrorRecord> {
         for el in elems.iter_mut() {
             self.key(&mut el.key, key)?;
             match (&mut el.data, data) {
                 (Some(d), Some(t)) => self.data(d, t)?,
+                (None, Some(_)) if keys_only => {}
                 (None, Some(_)) => {
                     return Err(ErrorRecord::new(el.span, "Map element lacks a value"));
                 }

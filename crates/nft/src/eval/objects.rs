@@ -277,8 +277,9 @@ fn set(scope: &mut Scope, s: &mut Set) -> Result<(), ErrorRecord> {
         ));
     }
     let existing = scope.set(id.family, &id.name, &s.name).cloned();
-    info.id = match existing {
-        Some(e) => e.id,
+    // Every NEWSET carries an id, re-adds of kernel sets too (the kernel wants one).
+    info.id = match existing.and_then(|e| e.id) {
+        Some(id) => Some(id),
         None => Some(scope.next_id()),
     };
     if let Some(t) = scope.table_mut(id.family, &id.name) {
@@ -288,6 +289,10 @@ fn set(scope: &mut Scope, s: &mut Set) -> Result<(), ErrorRecord> {
 }
 
 fn elements(scope: &mut Scope, r: &mut ObjRef) -> Result<(), ErrorRecord> {
+    elements_opt(scope, r, false)
+}
+
+fn elements_opt(scope: &mut Scope, r: &mut ObjRef, keys_only: bool) -> Result<(), ErrorRecord> {
     let family = r.family.unwrap_or(Family::Ip);
     let table = r.table.clone().unwrap_or_default();
     let name = r.name.clone().unwrap_or_default();
@@ -303,7 +308,7 @@ fn elements(scope: &mut Scope, r: &mut ObjRef) -> Result<(), ErrorRecord> {
     let key: Vec<Ty> = info.key.iter().map(|(d, b)| Ty::new(*d, *b)).collect();
     let data = info.data.map(|(d, b)| Ty::new(d, b));
     let mut ctx = Ctx::new(scope, family, &table);
-    ctx.elems(&mut r.elems, &key, data)?;
+    ctx.elems_opt(&mut r.elems, &key, data, keys_only)?;
     if info.flags & SetFlags::INTERVAL == 0 {
         if let Some(e) = r.elems.iter().find(|e| is_interval(&e.key)) {
             return Err(ErrorRecord::new(
@@ -428,7 +433,7 @@ pub(super) fn delete(scope: &mut Scope, r: &mut ObjRef) -> Result<(), ErrorRecor
                 }
             }
         }
-        ObjKind::Element => elements(scope, r)?,
+        ObjKind::Element => elements_opt(scope, r, true)?,
         _ => {}
     }
     Ok(())

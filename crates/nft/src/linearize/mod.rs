@@ -46,7 +46,8 @@ pub struct Out {
 
 impl Out {
     pub fn emit(&self, w: &mut Writer, seq: u32) -> MsgStart {
-        let flags = self.flags | nfnl::msg::NLM_F_ACK;
+        // Like nftables: no NLM_F_ACK in a batch; the kernel reports errors regardless.
+        let flags = self.flags;
         match &self.body {
             Body::Table(t) => t.emit_msg(w, self.msg, flags, seq),
             Body::Chain(c) => c.emit_msg(w, self.msg, flags, seq),

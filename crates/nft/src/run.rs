@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: Apache-2.0
+//! The driver (libnftables.c `nft_run_cmd_from_*`): parse → evaluate and linearise command by
+//! command into one batch → send it → report errors; then the `list` commands.
+//!
+//! Nothing is sent when parsing or evaluation fails, and a batch the kernel rejects in part is
+//! rejected whole (one transaction), so a bad command never changes anything.
+
+use std::collections::HashSet;
+use std::io::Write;
+
+use nfnl::Socket;
+
+use crate::ast::*;
+use crate::batch::Batch;
+use crate::cli::Opts;
+use crate::erec::{print_all, ErrorRecord, Input};
+use crate::eval::{eval_cmd, RuleRef, Scope, SetInfo};
+use crate::linearize::linearize;
+use crate::syntax::{parse, parser::MAX_ERRORS};
+
+/// Run parsed input; returns the exit status.
+pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let parsed = parse(&input.text);
+    if !parsed.errors.is_empty() {
+        print_all(err, input, &parsed.errors);
+        return 1;
+    }
+    let mut cmds = parsed.cmds;
+    if cmds.is_empty() {
+        return 0;
+    }
+    let mut sock = match Socket::open() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "Error: {e}");
+            return 1;
+        }
+    };
+    let changes = cmds.iter().any(|(c, _)| !matches!(c, Cmd::List(_)));
+    if changes {
+        let mut scope = Scope::new();
+        if let Err(e) = load_scope(&mut sock, &cmds, &mut scope) {
+            let _ = writeln!(err, "Error: {e}");
+            return 1;
+        }
+        let seq = sock.next_seq();
+        let mut batch = Batch::new(seq);
+        let mut errors: Vec<ErrorRecord> = Vec::new();
+        for (cmd, span) in cmds.iter_mut() {
+            if matches!(cmd, Cmd::List(_)) {
+                continue;
+            }
+            match eval_cmd(&mut scope, cmd) {
+                Ok(pl) if errors.is_empty() => {
+                    for o in linearize(&mut scope, cmd, *span, &pl) {
+                        if opts.debug_netlink {
+                            let _ = out.write_all(o.debug_text().as_bytes());
+                        }
+                        batch.push(o);
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    errors.push(e);
+                    if errors.len() >= MAX_ERRORS {
+                        break;
+                    }
+                }
+            }
+        }
+        if !errors.is_empty() {
+            print_all(err, input, &errors);
+            return 1;
+        }
+        if !batch.is_empty() {
+            match batch.send(&mut sock, opts.check) {
+                Ok(errs) if errs.is_empty() => {}
+                Ok(errs) => {
+                    print_all(err, input, &errs);
+                    return 1;
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "Error: {e}");
+                    return 1;
+                }
+            }
+        }
+    }
+    for (cmd, _) in &cmds {
+        if let Cmd::List(l) = cmd {
+            if opts.check {
+                continue;
+            }
+            let rc = list(&mut sock, l, opts, input, out, err);
+            if rc != 0 {
+                return rc;
+            }
+        }
+    }
+    0
+}
+
+/// What eval needs from the kernel: the tables the commands name, their sets, and the rule
+/// order of chains that `index`/`position` refer to.
+fn load_scope(
+    sock: &mut Socket,
+    cmds: &[(Cmd, Span)],
+    scope: &mut Scope,
+) -> Result<(), nfnl::Error> {
+    let mut tables: HashSet<(Family, String)> = HashSet::new();
+    let mut rules_of: HashSet<(Family, String)> = HashSet::new();
+    for (c, _) in cmds {
+        let (t, need_rules) = cmd_table(c);
+        if let Some(t) = t {
+            if need_rules {
+                rules_of.insert(t.clone());
+            }
+            tables.insert(t);
+        }
+    }
+    for (fam, name) in tables {
+        let f = fam.nfproto();
+        match sock.nft_table(f, &name) {
+            Ok(_) => {}
+            Err(nfnl::Error::Kernel(k)) if k.errno == libc::ENOENT => continue,
+            Err(e) => return Err(e),
+        }
+        scope.add_table(fam, &name);
+        for s in sock.nft_sets(f, Some(&name))? {
+            let (Some(sname), Some(info)) = (s.name.clone(), set_from_kernel(&s)) else {
+                continue;
+            };
+            if let Some(t) = scope.table_mut(fam, &name) {
+                t.sets.insert(sname, info);
+            }
+        }
+        if rules_of.contains(&(fam, name.clone())) {
+            let chains = sock.nft_chains(f, Some(&name))?;
+            let rules = sock.nft_rules(f, Some(&name), None)?;
+            if let Some(t) = scope.table_mut(fam, &name) {
+                for c in chains {
+                    let Some(cn) = c.name else { continue };
+                    t.chains.entry(cn).or_default().rules = Some(Vec::new());
+                }
+                for r in rules {
+                    let (Some(cn), Some(h)) = (r.chain.as_ref(), r.handle) else {
+                        continue;
+                    };
+                    if let Some(list) = t.chains.get_mut(cn).and_then(|c| c.rules.as_mut()) {
+                        list.push(RuleRef::Handle(h));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The table a command works on, and whether it needs the rule order.
+fn cmd_table(c: &Cmd) -> (Option<(Family, String)>, bool) {
+    let rule_needs = |r: &Rule| r.index.is_some() || r.position.is_some();
+    let of_rule = |r: &Rule| {
+        r.chain
+            .as_ref()
+            .map(|c| (c.table.family, c.table.name.clone()))
+    };
+    match c {
+        Cmd::Add(o) | Cmd::Create(o) => match o {
+            Object::Table(t) => (t.family.map(|f| (f, t.name.clone())), false),
+            Object::Chain(ch) => (ch.table.as_ref().map(|t| (t.family, t.name.clone())), false),
+            Object::Rule(r) => (of_rule(r), rule_needs(r)),
+            Object::Set(s) => (s.table.as_ref().map(|t| (t.family, t.name.clone())), false),
+            Object::Elements(r) => (obj_table(r), false),
+            Object::Obj(o) => (o.table.as_ref().map(|t| (t.family, t.name.clone())), false),
+        },
+        Cmd::Insert(r) | Cmd::Replace(r) => (of_rule(r), true),
+        Cmd::Delete(r) | Cmd::Destroy(r) | Cmd::Flush(r) => (obj_table(r), r.kind == ObjKind::Rule),
+        Cmd::Reset(_) | Cmd::List(_) => (None, false),
+    }
+}
+
+fn obj_table(r: &ObjRef) -> Option<(Family, String)> {
+    r.table
+        .as_ref()
+        .map(|t| (r.family.unwrap_or(Family::Ip), t.clone()))
+}
+
+/// A kernel set as eval sees it (key types unpacked from nftables' 6-bit concat encoding).
+fn set_from_kernel(s: &nfnl::nftables::Set) -> Option<SetInfo> {
+    let kt = s.key_type?;
+    let klen = s.key_len.unwrap_or(0);
+    let mut ids = Vec::new();
+    let mut v = kt;
+    while v > 0 {
+        ids.push(v & 0x3f);
+        v >>= 6;
+    }
+    ids.reverse();
+    if ids.is_empty() {
+        ids.push(0);
+    }
+    let single = ids.len() == 1;
+    let key = ids
+        .iter()
+        .map(|id| {
+            let t = Datatype::from_id(*id);
+            let bits = match t.bits() {
+                0 if single => klen * 8,
+                0 => 32,
+                b => b,
+            };
+            (t, bits)
+        })
+        .collect();
+    let data = s.data_type.map(|d| {
+        if d == nfnl::nftables::consts::NFT_DATA_VERDICT {
+            (Datatype::Verdict, 128)
+        } else {
+            let t = Datatype::from_id(d);
+            let bits = match t.bits() {
+                0 => s.data_len.unwrap_or(4) * 8,
+                b => b,
+            };
+            (t, bits)
+        }
+    });
+    Some(SetInfo {
+        key,
+        data,
+        flags: s.flags.unwrap_or(0),
+        id: None,
+    })
+}
+
+/// One `list` command through the printers (nft-out's `print::list`).
+fn list(
+    sock: &mut Socket,
+    l: &ListCmd,
+    opts: &Opts,
+    input: &Input,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let po = crate::print::Opts {
+        handle: opts.handle,
+        json: opts.json,
+        terse: opts.terse,
+        numeric: opts.numeric,
+        stateless: opts.stateless,
+    };
+    match crate::print::list(sock, l, &po, out) {
+        Ok(()) => 0,
+        Err(crate::print::ListError::NotFound(rec)) => {
+            print_all(err, input, &[rec]);
+            1
+        }
+        Err(crate::print::ListError::Netlink(e)) => {
+            let _ = writeln!(err, "Error: {e}");
+            1
+        }
+        // A closed pipe: stop quietly, like the C tool killed by SIGPIPE.
+        Err(crate::print::ListError::Io(_)) => 0,
+    }
+}
