@@ -189,9 +189,28 @@ pub fn list(root: &Path, t: &Target) -> Check {
 pub fn links(root: &Path, t: &Target, version: &str) -> Check {
     for (link, arg, line) in version_calls(version) {
         let out = run(t, &root.join(link), &[arg])?;
-        expect(&out, &format!("{line}\n"), &format!("{link} {arg}"))?;
+        expect_version(t, &out, &line, version, &format!("{link} {arg}"))?;
     }
     Ok(())
+}
+
+/// The version line, exit 0, nothing on stderr. One exception: conntrack
+/// 1.4.7 opens its NETLINK_NETFILTER socket before it reads its arguments
+/// (strace the real one), and qemu-user refuses that protocol, so under qemu
+/// `conntrack --version` may instead fail exactly as conntrack does without
+/// the socket. That text is conntrack's own, so it still proves the dispatch.
+fn expect_version(t: &Target, out: &Output, line: &str, version: &str, what: &str) -> Check {
+    let wanted = expect(out, &format!("{line}\n"), what);
+    if wanted.is_err() && t.runner.is_some() && line.starts_with("conntrack ") {
+        let no_socket = format!("conntrack v1.4.7 (kroot {version}): Can't open handler\n");
+        if out.status.code() == Some(1)
+            && out.stdout.is_empty()
+            && out.stderr == no_socket.as_bytes()
+        {
+            return Ok(());
+        }
+    }
+    wanted
 }
 
 fn version_calls(version: &str) -> [(&'static str, &'static str, String); 3] {
@@ -252,11 +271,7 @@ pub fn install(root: &Path, t: &Target, version: &str) -> Check {
     for (link, arg, line) in version_calls(version) {
         let name = link.rsplit('/').next().unwrap_or(link);
         let out = run(t, &dir.join(name), &[arg])?;
-        expect(
-            &out,
-            &format!("{line}\n"),
-            &format!("installed {name} {arg}"),
-        )?;
+        expect_version(t, &out, &line, version, &format!("installed {name} {arg}"))?;
     }
     Ok(())
 }
@@ -264,6 +279,8 @@ pub fn install(root: &Path, t: &Target, version: &str) -> Check {
 /// `kroot --list | head -0` and friends: a write into a pipe nobody reads
 /// ends the process by SIGPIPE, as it ends the C tools, with nothing on stderr
 /// (no panic message, no "Broken pipe" complaint).
+/// Under qemu-user conntrack cannot open its socket (see `expect_version`), so
+/// there it is left out; the amd64 run covers it natively.
 pub fn closed_pipes(root: &Path, t: &Target) -> Check {
     let calls: [(&str, &[&str]); 6] = [
         ("bin/kroot", &["--list"]),
@@ -274,6 +291,9 @@ pub fn closed_pipes(root: &Path, t: &Target) -> Check {
         ("bin/conntrack", &["--version"]),
     ];
     for (exe, args) in calls {
+        if t.runner.is_some() && exe == "bin/conntrack" {
+            continue;
+        }
         let what = format!("{exe} {} | head -0", args.join(" "));
         let (reader, writer) = std::io::pipe().map_err(|e| format!("pipe: {e}"))?;
         drop(reader); // the reader is gone before the first write
