@@ -367,10 +367,10 @@ fn help(prog: &str, out: &mut dyn Write) {
 }
 
 /// Read the `-f` input: `-` is stdin, named `/dev/stdin` in messages.
-fn read_input(file: &str, err: &mut dyn Write) -> Option<Input> {
+fn read_input(file: &str, stdin: &mut dyn Read, err: &mut dyn Write) -> Option<Input> {
     let (name, res) = if file == "-" {
         let mut s = Vec::new();
-        let r = std::io::stdin().lock().read_to_end(&mut s).map(|_| s);
+        let r = stdin.read_to_end(&mut s).map(|_| s);
         ("/dev/stdin".to_string(), r)
     } else {
         (file.to_string(), std::fs::read(file))
@@ -380,12 +380,15 @@ fn read_input(file: &str, err: &mut dyn Write) -> Option<Input> {
             name: Some(name),
             text: String::from_utf8_lossy(&bytes).into_owned(),
         }),
+        Err(e) if e.raw_os_error() == Some(libc::EISDIR) => {
+            let _ = writeln!(err, "input in flex scanner failed");
+            None
+        }
         Err(e) => {
             let errno = e.raw_os_error().unwrap_or(libc::EIO);
-            let _ = writeln!(
+            let _ = write!(
                 err,
-                "Error: Could not process rule: {}\n{}: {}",
-                kcommon::errno::strerror(errno),
+                "internal:0:0-0: Error: Could not open file \"{}\": {}\n\n\n",
                 name,
                 kcommon::errno::strerror(errno)
             );
@@ -396,25 +399,35 @@ fn read_input(file: &str, err: &mut dyn Write) -> Option<Input> {
 
 /// The applet: argv in, exit status out.
 pub fn main(args: Vec<OsString>) -> i32 {
-    let prog = args
-        .first()
-        .map(|a| a.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "nft".into());
-    let rest: Vec<String> = args
+    let args: Vec<String> = args
         .iter()
-        .skip(1)
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     let mut out = stdout.lock();
     let mut err = stderr.lock();
-    let (opts, words) = match parse_args(&prog, &rest, &mut out, &mut err) {
+    let mut stdin = std::io::stdin().lock();
+    let rc = main_with(&args, &mut stdin, &mut out, &mut err);
+    let _ = out.flush();
+    rc
+}
+
+/// The applet with explicit streams (tests run it in-process, in a namespace of their own).
+pub fn main_with(
+    args: &[String],
+    stdin: &mut dyn Read,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let prog = args.first().cloned().unwrap_or_else(|| "nft".into());
+    let rest = args.get(1..).unwrap_or(&[]);
+    let (opts, words) = match parse_args(&prog, rest, out, err) {
         Action::Exit(rc) => return rc,
         Action::Run { opts, words } => (opts, words),
     };
     let input = match &opts.file {
-        Some(f) if words.is_empty() => match read_input(f, &mut err) {
+        Some(f) if words.is_empty() => match read_input(f, stdin, err) {
             Some(i) => i,
             None => return 1,
         },
@@ -423,7 +436,5 @@ pub fn main(args: Vec<OsString>) -> i32 {
             text: words.join(" "),
         },
     };
-    let rc = crate::run::run(&input, &opts, &mut out, &mut err);
-    let _ = out.flush();
-    rc
+    crate::run::run(&input, &opts, out, err)
 }
