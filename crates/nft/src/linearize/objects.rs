@@ -261,7 +261,7 @@ fn elems(scope: &Scope, r: &ObjRef, msg: u8, flags: u16, span: Span, v: &mut Vec
         .iter()
         .flat_map(|e| {
             let n = if interval { 2 } else { 1 };
-            std::iter::repeat_n(e.span, n)
+            std::iter::repeat_n(e.key.span, n)
         })
         .collect();
     for l in elem_msgs(fam, &table, &name, id, kelems) {

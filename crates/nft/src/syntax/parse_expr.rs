@@ -295,8 +295,9 @@ impl<'a> Parser<'a> {
             self.word(),
             Some("accept" | "drop" | "continue" | "return" | "jump" | "goto" | "queue")
         ) {
-            let v = self.verdict()?;
-            return Ok(Expr::new(ExprKind::Verdict(v), start.to(self.prev_span())));
+            let (v, vspan) = self.verdict()?;
+            let _ = start;
+            return Ok(Expr::new(ExprKind::Verdict(v), vspan));
         }
         self.expr()
     }

@@ -17,11 +17,9 @@ impl<'a> Parser<'a> {
         let start = self.span();
         match self.word() {
             Some("accept" | "drop" | "continue" | "return" | "jump" | "goto" | "queue") => {
-                let v = self.verdict()?;
-                return Ok(StmtKind::Verdict(Expr::new(
-                    ExprKind::Verdict(v),
-                    start.to(self.prev_span()),
-                )));
+                let (v, vspan) = self.verdict()?;
+                let _ = start;
+                return Ok(StmtKind::Verdict(Expr::new(ExprKind::Verdict(v), vspan)));
             }
             Some("counter") => {
                 self.bump();
@@ -142,8 +140,10 @@ impl<'a> Parser<'a> {
     }
 
     /// A verdict word (`jump`/`goto` take a chain name).
-    pub(crate) fn verdict(&mut self) -> PResult<Verdict> {
+    /// A verdict and its location (the chain name for jump/goto, as nftables records it).
+    pub(crate) fn verdict(&mut self) -> PResult<(Verdict, Span)> {
         let w = self.word().unwrap_or("");
+        let span = self.span();
         let v = match w {
             "accept" => Verdict::Accept,
             "drop" => Verdict::Drop,
@@ -152,17 +152,18 @@ impl<'a> Parser<'a> {
             "queue" => Verdict::Queue,
             "jump" | "goto" => {
                 self.bump();
-                let (c, _) = self.ident()?;
-                return Ok(if w == "jump" {
+                let (c, cspan) = self.ident()?;
+                let v = if w == "jump" {
                     Verdict::Jump(c)
                 } else {
                     Verdict::Goto(c)
-                });
+                };
+                return Ok((v, cspan));
             }
             _ => return Err(self.unexpected(&[])),
         };
         self.bump();
-        Ok(v)
+        Ok((v, span))
     }
 
     fn counter_stmt(&mut self) -> PResult<StmtKind> {

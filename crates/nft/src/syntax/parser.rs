@@ -380,24 +380,16 @@ impl<'a> Parser<'a> {
             chain: Some(chain),
             ..Rule::default()
         };
-        let loc_start = self.span();
-        match self.word() {
-            Some("position") => {
-                self.bump();
-                rule.position = Some(self.number()?.0);
+        let kw = self.word();
+        if matches!(kw, Some("position" | "handle" | "index")) {
+            self.bump();
+            let (n, nspan) = self.number()?;
+            match kw {
+                Some("position") => rule.position = Some(n),
+                Some("handle") => rule.handle = Some(n),
+                _ => rule.index = Some(n),
             }
-            Some("handle") => {
-                self.bump();
-                rule.handle = Some(self.number()?.0);
-            }
-            Some("index") => {
-                self.bump();
-                rule.index = Some(self.number()?.0);
-            }
-            _ => {}
-        }
-        if rule.position.is_some() || rule.handle.is_some() || rule.index.is_some() {
-            rule.loc_span = loc_start.to(self.prev_span());
+            rule.loc_span = nspan;
         }
         self.rule_body(&mut rule)?;
         rule.span = start.to(self.prev_span());
@@ -486,10 +478,10 @@ impl<'a> Parser<'a> {
     }
 
     fn handle_into(&mut self, r: &mut ObjRef) -> PResult<()> {
-        let s = self.expect_word("handle")?;
+        self.expect_word("handle")?;
         let (n, e) = self.number()?;
         r.handle = Some(n);
-        r.handle_span = s.to(e);
+        r.handle_span = e;
         Ok(())
     }
 
