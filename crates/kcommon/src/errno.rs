@@ -13,6 +13,7 @@ pub fn strerror(errno: i32) -> String {
 /// glibc's text for `errno` when it has one.
 pub fn message(errno: i32) -> Option<&'static str> {
     Some(match errno {
+        0 => "Success",
         1 => "Operation not permitted",
         2 => "No such file or directory",
         3 => "No such process",
@@ -55,12 +56,51 @@ pub fn message(errno: i32) -> Option<&'static str> {
         40 => "Too many levels of symbolic links",
         42 => "No message of desired type",
         43 => "Identifier removed",
+        44 => "Channel number out of range",
+        45 => "Level 2 not synchronized",
+        46 => "Level 3 halted",
+        47 => "Level 3 reset",
+        48 => "Link number out of range",
+        49 => "Protocol driver not attached",
+        50 => "No CSI structure available",
+        51 => "Level 2 halted",
+        52 => "Invalid exchange",
+        53 => "Invalid request descriptor",
+        54 => "Exchange full",
+        55 => "No anode",
+        56 => "Invalid request code",
+        57 => "Invalid slot",
+        59 => "Bad font file format",
+        60 => "Device not a stream",
         61 => "No data available",
         62 => "Timer expired",
+        63 => "Out of streams resources",
+        64 => "Machine is not on the network",
+        65 => "Package not installed",
+        66 => "Object is remote",
+        67 => "Link has been severed",
+        68 => "Advertise error",
+        69 => "Srmount error",
+        70 => "Communication error on send",
         71 => "Protocol error",
+        72 => "Multihop attempted",
+        73 => "RFS specific error",
         74 => "Bad message",
         75 => "Value too large for defined data type",
+        76 => "Name not unique on network",
+        77 => "File descriptor in bad state",
+        78 => "Remote address changed",
+        79 => "Can not access a needed shared library",
+        80 => "Accessing a corrupted shared library",
+        81 => ".lib section in a.out corrupted",
+        82 => "Attempting to link in too many shared libraries",
+        83 => "Cannot exec a shared library directly",
         84 => "Invalid or incomplete multibyte or wide character",
+        85 => "Interrupted system call should be restarted",
+        86 => "Streams pipe error",
+        87 => "Too many users",
+        88 => "Socket operation on non-socket",
+        89 => "Destination address required",
         90 => "Message too long",
         91 => "Protocol wrong type for socket",
         92 => "Protocol not available",
@@ -79,6 +119,8 @@ pub fn message(errno: i32) -> Option<&'static str> {
         105 => "No buffer space available",
         106 => "Transport endpoint is already connected",
         107 => "Transport endpoint is not connected",
+        108 => "Cannot send after transport endpoint shutdown",
+        109 => "Too many references: cannot splice",
         110 => "Connection timed out",
         111 => "Connection refused",
         112 => "Host is down",
@@ -86,8 +128,23 @@ pub fn message(errno: i32) -> Option<&'static str> {
         114 => "Operation already in progress",
         115 => "Operation now in progress",
         116 => "Stale file handle",
+        117 => "Structure needs cleaning",
+        118 => "Not a XENIX named type file",
+        119 => "No XENIX semaphores available",
+        120 => "Is a named type file",
+        121 => "Remote I/O error",
         122 => "Disk quota exceeded",
+        123 => "No medium found",
+        124 => "Wrong medium type",
         125 => "Operation canceled",
+        126 => "Required key not available",
+        127 => "Key has expired",
+        128 => "Key has been revoked",
+        129 => "Key was rejected by service",
+        130 => "Owner died",
+        131 => "State not recoverable",
+        132 => "Operation not possible due to RF-kill",
+        133 => "Memory page has hardware error",
         _ => return None,
     })
 }
@@ -111,5 +168,21 @@ mod tests {
         assert_eq!(strerror(libc::EBUSY), "Device or resource busy");
         assert_eq!(strerror(libc::ENOMEM), "Cannot allocate memory");
         assert_eq!(strerror(4242), "Unknown error 4242");
+        assert_eq!(strerror(524), "Unknown error 524"); // the kernel's ENOTSUPP
+    }
+
+    /// Every errno the kernel has, word for word as the host's glibc says it
+    /// (tests run on the gnu host target, where libc::strerror is glibc's).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn matches_glibc_strerror() {
+        for n in 0..200 {
+            // SAFETY: strerror returns a NUL-terminated string that stays
+            // valid until the next call; we copy it at once, on this thread.
+            let glibc = unsafe { std::ffi::CStr::from_ptr(libc::strerror(n)) }
+                .to_string_lossy()
+                .into_owned();
+            assert_eq!(strerror(n), glibc, "errno {n}");
+        }
     }
 }
