@@ -262,3 +262,30 @@ fn list(
         Err(crate::print::ListError::Io(_)) => 0,
     }
 }
+
+/// `nft --debug=netlink` text of a transaction, evaluated against an empty ruleset, without
+/// touching the kernel (payload goldens and tests).
+pub fn debug_netlink(text: &str) -> Result<String, Vec<ErrorRecord>> {
+    let parsed = parse(text);
+    if !parsed.errors.is_empty() {
+        return Err(parsed.errors);
+    }
+    let mut scope = Scope::new();
+    let mut out = String::new();
+    let mut errors = Vec::new();
+    for (mut cmd, span) in parsed.cmds {
+        match eval_cmd(&mut scope, &mut cmd) {
+            Ok(pl) => {
+                for o in linearize(&mut scope, &cmd, span, &pl) {
+                    out.push_str(&o.debug_text());
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}

@@ -310,8 +310,8 @@ impl Ctx<'_> {
                     "nat maps are not supported by kroot yet",
                 ));
             }
+            // nft leaves NF_NAT_RANGE_MAP_IPS (and the max registers) to the kernel.
             self.value(a, t)?;
-            nat.flags.0 |= NatFlags::MAP_IPS;
         }
         if let Some(p) = &mut nat.port {
             if !matches!(self.l4, Some(6 | 17 | 33 | 132 | 136)) {

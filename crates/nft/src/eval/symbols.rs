@@ -276,7 +276,8 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
                     "String exceeds maximum length of 16",
                 ));
             }
-            data.push(0);
+            // Exact names compare the whole field (IFNAMSIZ for ifname), NUL-padded.
+            data.resize(((bits / 8) as usize).max(data.len() + 1), 0);
             Ok(Value {
                 dtype: t,
                 bits: data.len() as u32 * 8,

@@ -550,7 +550,6 @@ impl<'a> RuleLin<'a> {
             } else {
                 self.gen(a, r);
                 amin = Some(kreg(r));
-                amax = Some(kreg(r));
             }
         }
         if let Some(p) = &n.port {
@@ -566,7 +565,6 @@ impl<'a> RuleLin<'a> {
             } else {
                 self.gen(p, r);
                 pmin = Some(kreg(r));
-                pmax = Some(kreg(r));
             }
         }
         for _ in 0..regs {

@@ -349,7 +349,8 @@ impl<'a> Parser<'a> {
         }
         let mut v = Vec::new();
         loop {
-            let (name, span) = self.string()?;
+            // bison `type_identifier`: a string, or the keywords mark/dscp/ecn/classid.
+            let (name, span) = self.any_word()?;
             let Some(t) = Datatype::from_name(&name) else {
                 return Err(self.error(span, format!("unknown datatype {name}")));
             };
