@@ -6,6 +6,8 @@
 //!
 //! Invariant: only this module reads ruleset state from the kernel.
 
+use std::collections::HashMap;
+
 use nfnl::nftables::{Chain, Obj, Rule, Set, SetElem, Table};
 use nfnl::{Error, Socket};
 
@@ -71,9 +73,44 @@ pub struct CachedTable {
     pub sets: Vec<CachedSet>,
     pub rules: Vec<Rule>,
     pub objs: Vec<Obj>,
+    /// Rule indices per chain name, in order.
+    rule_idx: HashMap<String, Vec<usize>>,
+    /// Set index per name.
+    set_idx: HashMap<String, usize>,
 }
 
 impl CachedTable {
+    /// Build a table entry (and its lookup indices).
+    pub fn new(
+        table: Table,
+        chains: Vec<Chain>,
+        sets: Vec<CachedSet>,
+        rules: Vec<Rule>,
+        objs: Vec<Obj>,
+    ) -> Self {
+        let mut rule_idx: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            rule_idx
+                .entry(r.chain.clone().unwrap_or_default())
+                .or_default()
+                .push(i);
+        }
+        let set_idx = sets
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name().to_string(), i))
+            .collect();
+        CachedTable {
+            table,
+            chains,
+            sets,
+            rules,
+            objs,
+            rule_idx,
+            set_idx,
+        }
+    }
+
     pub fn family(&self) -> u8 {
         self.table.family
     }
@@ -87,14 +124,17 @@ impl CachedTable {
     }
 
     pub fn set(&self, name: &str) -> Option<&CachedSet> {
-        self.sets.iter().find(|s| s.name() == name)
+        self.set_idx.get(name).and_then(|&i| self.sets.get(i))
     }
 
     /// Rules of one chain, in order.
-    pub fn rules_of<'a>(&'a self, chain: &'a str) -> impl Iterator<Item = &'a Rule> + 'a {
-        self.rules
+    pub fn rules_of<'a>(&'a self, chain: &str) -> impl Iterator<Item = &'a Rule> + 'a {
+        self.rule_idx
+            .get(chain)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
             .iter()
-            .filter(move |r| r.chain.as_deref() == Some(chain))
+            .filter_map(|&i| self.rules.get(i))
     }
 }
 
@@ -171,13 +211,7 @@ impl Cache {
             } else {
                 Vec::new()
             };
-            out.push(CachedTable {
-                table,
-                chains,
-                sets,
-                rules,
-                objs,
-            });
+            out.push(CachedTable::new(table, chains, sets, rules, objs));
         }
         Ok(Cache { genid, tables: out })
     }

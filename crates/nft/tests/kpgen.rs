@@ -5,16 +5,14 @@
 //! named nft 1.0.6 → 1.1.x format differences, each one rule of
 //! [`normalize_text`] / [`normalize_json`].
 //!
-//! Loading is done by the reference nft for now ("oracle loads, we list");
-//! the same comparison runs on tables our own nft loads once the input path
-//! is wired.
+//! Each sequence runs twice: loaded by the reference nft, and loaded by our
+//! nft (in process, through its command line); every listing of ours goes
+//! through our command line too (`nft list table …`).
 
 #[path = "fixtures/out/netns.rs"]
 mod netns;
 
 use netns::*;
-use nft::ast::{Family, ListWhat};
-use nft::print::Opts;
 use serde_json::Value;
 
 /// 1.0.6 → 1.1.x text differences that occur in kube-proxy tables.
@@ -137,38 +135,39 @@ fn add_comments(v: &mut Value, reference_text: &str) {
 }
 
 fn compare_listings(step: &str) {
-    let c = cmd(ListWhat::Table, Some(Family::Ip), Some("kube-proxy"), None);
     for handle in [false, true] {
-        let o = Opts {
-            handle,
-            ..Default::default()
-        };
-        let mine = ours(&c, &o).unwrap_or_else(|e| panic!("{step}: our listing failed: {e}"));
         let args: &[&str] = if handle {
             &["-a", "list", "table", "ip", "kube-proxy"]
         } else {
             &["list", "table", "ip", "kube-proxy"]
         };
+        let out = nft(args, None);
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (0, ""),
+            "{step}: our listing failed"
+        );
         let theirs = normalize_text(&oracle(args, None).stdout);
         assert!(
-            mine == theirs,
+            out.stdout == theirs,
             "{step} (text, -a {handle}): {}",
-            first_diff(&mine, &theirs)
+            first_diff(&out.stdout, &theirs)
         );
     }
     let reference_text = oracle(&["list", "table", "ip", "kube-proxy"], None).stdout;
     for terse in [false, true] {
-        let o = Opts {
-            json: true,
-            terse,
-            ..Default::default()
-        };
-        let mine = ours(&c, &o).unwrap_or_else(|e| panic!("{step}: our JSON listing failed: {e}"));
         let args: &[&str] = if terse {
             &["-j", "-t", "list", "table", "ip", "kube-proxy"]
         } else {
             &["-j", "list", "table", "ip", "kube-proxy"]
         };
+        let out = nft(args, None);
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (0, ""),
+            "{step}: our JSON listing failed"
+        );
+        let mine = out.stdout;
         let mut theirs: Value =
             serde_json::from_str(&oracle(args, None).stdout).expect("reference JSON");
         normalize_json(&mut theirs);
@@ -207,7 +206,7 @@ fn compare_listings(step: &str) {
     }
 }
 
-fn run_sequence(n: usize, m: usize) {
+fn run_sequence(n: usize, m: usize, we_load: bool) {
     let (n, m) = (n.to_string(), m.to_string());
     in_netns(move || {
         let base = ["-n", n.as_str(), "-m", m.as_str()];
@@ -217,23 +216,38 @@ fn run_sequence(n: usize, m: usize) {
                 args.push(mode);
             }
             let tx = kpgen(&args);
-            let load = oracle(&["-f", "-"], Some(&tx));
+            let load = if we_load {
+                nft(&["-f", "-"], Some(&tx))
+            } else {
+                oracle(&["-f", "-"], Some(&tx))
+            };
+            let who = if we_load { "our" } else { "the reference" };
             assert_eq!(
                 load.code, 0,
-                "reference nft failed to load {mode}: {}",
+                "{who} nft failed to load {mode}: {}",
                 load.stderr
             );
-            compare_listings(&format!("N={n} M={m} after {mode}"));
+            compare_listings(&format!("N={n} M={m} after {mode}, loaded by {who} nft"));
         }
     });
 }
 
 #[test]
-fn kpgen_n100_m10() {
-    run_sequence(100, 10);
+fn kpgen_n100_m10_reference_loads() {
+    run_sequence(100, 10, false);
 }
 
 #[test]
-fn kpgen_n1000_m10() {
-    run_sequence(1000, 10);
+fn kpgen_n100_m10_we_load() {
+    run_sequence(100, 10, true);
+}
+
+#[test]
+fn kpgen_n1000_m10_reference_loads() {
+    run_sequence(1000, 10, false);
+}
+
+#[test]
+fn kpgen_n1000_m10_we_load() {
+    run_sequence(1000, 10, true);
 }
