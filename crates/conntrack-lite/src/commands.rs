@@ -17,7 +17,13 @@ use crate::template::{Filter, Net};
 
 /// nfct_filter_init: --mask-src/--mask-dst turn the exact address into a
 /// network comparison.
-pub fn filter_for(cmd: &Cmd) -> (crate::template::Template, Option<Net>, Option<Net>) {
+pub fn filter_for(cmd: &Cmd) -> Result<(crate::template::Template, Option<Net>, Option<Net>)> {
+    if cmd.options & O_MASK_SRC != 0 && cmd.options & O_ORIG_SRC == 0 {
+        return param("Can't use --mask-src without --src");
+    }
+    if cmd.options & O_MASK_DST != 0 && cmd.options & O_ORIG_DST == 0 {
+        return param("Can't use --mask-dst without --dst");
+    }
     let mut tmpl = cmd.tmpl.clone();
     let net = |addr: Option<IpAddr>, mask: Option<IpAddr>| -> Option<Net> {
         let (a, m) = (addr?, mask?);
@@ -44,7 +50,7 @@ pub fn filter_for(cmd: &Cmd) -> (crate::template::Template, Option<Net>, Option<
     if dst.is_some() {
         tmpl.orig.dst = None;
     }
-    (tmpl, src, dst)
+    Ok((tmpl, src, dst))
 }
 
 fn fail(e: &Error, command: u32) -> crate::error::Fail {
@@ -86,7 +92,7 @@ pub fn list(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
             }
         }
     };
-    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
     let filter = Filter {
         options: cmd.options,
         family: cmd.family,
@@ -94,21 +100,33 @@ pub fn list(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
         net_src,
         net_dst,
     };
-    let entries = dump(sock, kind, cmd.family).map_err(|e| fail(&e, cmd.command))?;
     let plain = matches!(cmd.table, Table::Conntrack | Table::Expect);
-    for ct in entries {
+    // Entries are printed as they arrive: a big table is never held whole.
+    let seq = sock.next_seq();
+    let req = ct_request(kind, NLM_F_DUMP, seq, cmd.family, None);
+    let r = sock.dump(req.as_bytes(), seq, |m| {
+        let Ok(ct) = Conntrack::from_msg(&m) else {
+            return Ok(());
+        };
         if plain {
             if let Some((val, mask)) = tmpl.status_filter {
                 if ct.status.unwrap_or(0) & mask != val {
-                    continue;
+                    return Ok(());
                 }
             }
         }
-        if filter.rejects(&ct) {
-            continue;
+        if !filter.rejects(&ct) {
+            out.entry(cmd, &ct, true);
+            out.counter += 1;
         }
-        out.entry(cmd, &ct, true);
-        out.counter += 1;
+        Ok(())
+    });
+    match r {
+        Ok(()) | Err(Error::DumpInterrupted) => {}
+        Err(e) => {
+            out.finish();
+            return Err(fail(&e, cmd.command));
+        }
     }
     out.finish();
     Ok(())
@@ -124,7 +142,7 @@ fn naming(ct: &Conntrack) -> Conntrack {
 }
 
 pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
-    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
     let filter = Filter {
         options: cmd.options,
         family: cmd.family,
@@ -174,7 +192,7 @@ fn cmp_tuple_only(want: &Tuple, l3: Option<u8>, got: Option<&Tuple>, fam: u8) ->
 }
 
 pub fn update(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
-    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
     let filter = Filter {
         options: cmd.options,
         family: cmd.family,
@@ -315,7 +333,7 @@ pub fn get(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
         Ok(())
     })
     .map_err(|e| fail(&e, cmd.command))?;
-    let (tmpl, net_src, net_dst) = filter_for(cmd);
+    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
     let filter = Filter {
         options: cmd.options,
         family: cmd.family,

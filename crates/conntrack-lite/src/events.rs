@@ -148,7 +148,7 @@ pub fn run(cmd: &Cmd, expect: bool) -> Result<()> {
             rcvbuf(sock.as_raw_fd())
         );
     }
-    let (tmpl, net_src, net_dst) = crate::commands::filter_for(cmd);
+    let (tmpl, net_src, net_dst) = crate::commands::filter_for(cmd)?;
     let filter = Filter {
         options: cmd.options,
         family: cmd.family,

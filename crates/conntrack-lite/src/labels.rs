@@ -6,6 +6,16 @@ use crate::error::{param, Result};
 
 const CONNLABEL_CONF: &str = "/etc/xtables/connlabel.conf";
 
+/// labelmap_init: done once; a missing map is reported as perror() does.
+pub fn init() {
+    static DONE: std::sync::Once = std::sync::Once::new();
+    DONE.call_once(|| {
+        if let Err(e) = std::fs::metadata(CONNLABEL_CONF) {
+            eprintln!("nfct_labelmap_new: {}", kcommon::errno::io_error(&e));
+        }
+    });
+}
+
 /// (bit, name) pairs of the label map; empty when there is none.
 pub fn map() -> Vec<(u32, String)> {
     let Ok(text) = std::fs::read_to_string(CONNLABEL_CONF) else {

@@ -233,6 +233,9 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
             'o' => {
                 c_.options |= O_OUTPUT;
                 super::params::parse(&optarg, super::params::OUTPUT, &mut c_.output)?;
+                if c_.output & O_CL != 0 {
+                    crate::labels::init();
+                }
                 if c_.output & O_SAVE != 0
                     && c_.output & (O_EXT | O_TMS | O_IDF | O_KTMS | O_CL | O_XML) != 0
                 {
@@ -298,6 +301,9 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
                 if st.label_add_del == O_ADD_LABEL | O_DEL_LABEL {
                     return other("cannot use --label-add and --label-del at the same time");
                 }
+                if c == '>' {
+                    crate::labels::init();
+                }
                 let list = if c == '>' {
                     match g.optional_arg(&arg) {
                         Some(a) => a,
@@ -306,6 +312,7 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
                 } else {
                     optarg.clone()
                 };
+                crate::labels::init();
                 let bits = crate::labels::parse_list(&list)?;
                 let c_ = &mut st.cmd;
                 let slot = if c == 'l' {
