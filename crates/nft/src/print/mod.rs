@@ -104,6 +104,7 @@ pub fn list(
             family: fam(cmd.family),
             table: cmd.table.clone(),
             sets: true,
+            elements: true,
             ..Default::default()
         },
         ListWhat::Counters | ListWhat::Counter => Want {
@@ -161,18 +162,16 @@ fn family_name(t: &CachedTable) -> &'static str {
 fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io::Result<()> {
     let head = |w: &mut dyn Write| -> io::Result<()> {
         write!(w, "table {} {} {{", family_name(t), t.name())?;
-        if o.handle {
+        // Only whole-table listings show the table's handle.
+        if o.handle && matches!(cmd.what, ListWhat::Ruleset | ListWhat::Table) {
             write!(w, " # handle {}", t.table.handle.unwrap_or(0))?;
         }
         writeln!(w)
     };
     match cmd.what {
         ListWhat::Tables => {
-            write!(w, "table {} {}", family_name(t), t.name())?;
-            if o.handle {
-                write!(w, " # handle {}", t.table.handle.unwrap_or(0))?;
-            }
-            return writeln!(w);
+            // nft prints no handle here, even with -a.
+            return writeln!(w, "table {} {}", family_name(t), t.name());
         }
         ListWhat::Ruleset | ListWhat::Table => {
             head(w)?;
@@ -212,15 +211,9 @@ fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io
                 .iter()
                 .filter(|c| only.is_none() || c.name.as_deref() == only)
                 .collect();
-            if chains.is_empty() {
-                return Ok(());
-            }
             head(w)?;
-            let mut delim = "";
             for c in chains {
-                w.write_all(delim.as_bytes())?;
                 chain_text(w, t, c, o, cmd.what == ListWhat::Chain)?;
-                delim = "\n";
             }
         }
         ListWhat::Set | ListWhat::Map | ListWhat::Sets | ListWhat::Maps => {
@@ -239,19 +232,10 @@ fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io
                             && s.set.flag(nfnl::nftables::consts::NFT_SET_MAP) == maps)
                 })
                 .collect();
-            if sets.is_empty() && only.is_none() {
-                return Ok(());
-            }
             head(w)?;
-            let mut delim = "";
             for cs in sets {
-                w.write_all(delim.as_bytes())?;
-                let mut s = delinearize::set(t, cs);
-                if only.is_none() {
-                    s.elems.clear();
-                }
+                let s = delinearize::set(t, cs);
                 text::set(w, &s, o)?;
-                delim = "\n";
             }
         }
         ListWhat::Counters | ListWhat::Counter => {
@@ -260,11 +244,8 @@ fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io
                 return Ok(());
             }
             head(w)?;
-            let mut delim = "";
             for c in counters {
-                w.write_all(delim.as_bytes())?;
                 counter_text(w, c, o)?;
-                delim = "\n";
             }
         }
     }
@@ -346,10 +327,7 @@ fn json_table(doc: &mut json::Doc<'_>, t: &CachedTable, cmd: &ListCmd, o: &Opts)
             {
                 continue;
             }
-            let mut s = delinearize::set(t, cs);
-            if set_cmd && only.is_none() {
-                s.elems.clear();
-            }
+            let s = delinearize::set(t, cs);
             doc.item(
                 if is_map { "map" } else { "set" },
                 &json::set(&s, fam, tname, o),
