@@ -208,14 +208,20 @@ impl Steps {
     /// Run one step, print `ok`/`FAIL` with the reason, keep count.
     fn step<T>(&mut self, name: &str, f: impl FnOnce() -> crate::Result<T>) -> Option<T> {
         println!("test: {name} ...");
-        match f() {
+        let start = std::time::Instant::now();
+        let result = f();
+        let took = format!("{:.1}s", start.elapsed().as_secs_f64());
+        match result {
             Ok(v) => {
-                println!("test: ok   {name}");
+                println!("test: ok   {name} ({took})");
                 self.passed += 1;
                 Some(v)
             }
             Err(e) => {
-                println!("test: FAIL {name}\n      {}", e.replace('\n', "\n      "));
+                println!(
+                    "test: FAIL {name} ({took})\n      {}",
+                    e.replace('\n', "\n      ")
+                );
                 self.failed.push(name.to_string());
                 None
             }
