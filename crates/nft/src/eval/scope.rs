@@ -59,6 +59,15 @@ impl Scope {
         self.next_id
     }
 
+    /// The last id handed out (linearize hands out more while it only reads the scope).
+    pub fn last_id(&self) -> u32 {
+        self.next_id
+    }
+
+    pub fn set_last_id(&mut self, id: u32) {
+        self.next_id = self.next_id.max(id);
+    }
+
     pub fn table(&self, family: Family, name: &str) -> Option<&TableInfo> {
         self.tables.get(&(family, name.to_string()))
     }

@@ -135,24 +135,25 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
     };
     let fam = cid.table.family;
     let tname = cid.table.name.clone();
-    let ids: std::collections::HashMap<String, u32> = scope
-        .table(fam, &tname)
-        .map(|t| {
-            t.sets
-                .iter()
-                .filter_map(|(n, s)| s.id.map(|i| (n.clone(), i)))
-                .collect()
-        })
-        .unwrap_or_default();
-    let lookup = |n: &str| ids.get(n).copied();
-    let mut next = || scope.next_id();
-    let mut lin = RuleLin::new(fam, &mut next, &lookup);
-    for s in &r.stmts {
-        lin.stmt(s);
-    }
-    let exprs = std::mem::take(&mut lin.exprs);
-    let anon = std::mem::take(&mut lin.anon);
-    drop(lin);
+    // Ids for anonymous sets come after the scope's; the scope is only read meanwhile.
+    let counter = std::cell::Cell::new(scope.last_id());
+    let (exprs, anon) = {
+        let ro: &Scope = scope;
+        let lookup = |n: &str| ro.set(fam, &tname, n).and_then(|s| s.id);
+        let mut next = || {
+            counter.set(counter.get() + 1);
+            counter.get()
+        };
+        let mut lin = RuleLin::new(fam, &mut next, &lookup);
+        for s in &r.stmts {
+            lin.stmt(s);
+        }
+        (
+            std::mem::take(&mut lin.exprs),
+            std::mem::take(&mut lin.anon),
+        )
+    };
+    scope.set_last_id(counter.get());
     for a in anon {
         let (s, lists) = a.messages(fam, &tname);
         let mut m = out(NFT_MSG_NEWSET, NLM_F_CREATE, Body::Set(s), a.span);
