@@ -307,3 +307,6 @@ pub fn chain(t: &CachedTable, c: &nfnl::nftables::Chain) -> crate::ast::Chain {
         span: Span::NONE,
     }
 }
+
+#[cfg(test)]
+mod tests;

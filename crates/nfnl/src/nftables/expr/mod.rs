@@ -6,7 +6,9 @@
 
 mod display;
 mod kinds;
+mod text;
 
+pub use display::{ct_key_name, meta_key_name};
 pub use kinds::*;
 
 use crate::attr::{Attr, AttrIter, Writer};

@@ -343,3 +343,52 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn debug_text_parses_back() {
+    let lines = [
+        "[ payload load 4b @ network header + 12 => reg 1 ]",
+        "[ payload load 2b @ transport header + 2 => reg 10 ]",
+        "[ cmp eq reg 1 0x0100a8c0 ]",
+        "[ cmp neq reg 1 0x0000000a ]",
+        "[ range neq reg 1 0x00001600 0x00001900 ]",
+        "[ meta load l4proto => reg 9 ]",
+        "[ meta set mark with reg 1 ]",
+        "[ ct load state => reg 1 ]",
+        "[ ct load src_ip => reg 1 , dir reply ]",
+        "[ immediate reg 0 jump -> mark-for-masquerade ]",
+        "[ immediate reg 0 drop ]",
+        "[ immediate reg 1 0x0100400a ]",
+        "[ lookup reg 1 set service-ips dreg 0 0x0 ]",
+        "[ lookup reg 1 set __set%d 0x1 ]",
+        "[ bitwise reg 1 = ( reg 1 & 0xffffbfff ) ^ 0x00004000 ]",
+        "[ bitwise reg 1 = ( reg 1 << 0x00000002 ) ]",
+        "[ numgen reg 1 = random mod 3 ]",
+        "[ numgen reg 1 = inc mod 2 offset 100 ]",
+        "[ fib saddr type => reg 1 ]",
+        "[ fib daddr oif present => reg 1 ]",
+        "[ fib saddr . iif oifname => reg 1 ]",
+        "[ nat dnat ip addr_min reg 1 addr_max reg 1 proto_min reg 2 proto_max reg 2 flags 0x3 ]",
+        "[ masq flags 0x10 ]",
+        "[ masq ]",
+        "[ redir proto_min reg 1 flags 0x2 ]",
+        "[ reject type 0 code 3 ]",
+        "[ counter pkts 1 bytes 1024 ]",
+        "[ dynset update reg_key 1 set aff timeout 10800000ms ]",
+        "[ notrack ]",
+    ];
+    for l in lines {
+        let e: Expr = l.parse().unwrap_or_else(|err| panic!("{l}: {err}"));
+        assert_eq!(e.to_string(), l);
+    }
+    for bad in [
+        "",
+        "[ ]",
+        "[ cmp eq reg x 0x1 ]",
+        "[ frob ]",
+        "[ payload load",
+        "[ bitwise reg 1 = ( reg 1 & ]",
+    ] {
+        assert!(bad.parse::<Expr>().is_err(), "{bad:?} should not parse");
+    }
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: Apache-2.0
+//! `check(kernel expressions as libnftnl debug text, expected rule text)`:
+//! delinearize + postprocess + the text printer, no kernel needed. The
+//! table has a few named sets and anonymous sets, as kube-proxy's have.
+
+use nfnl::nftables::consts::*;
+use nfnl::nftables::{Data, Expr as KExpr, Rule as KRule, Set as KSet, SetElem, Table, Verdict};
+
+use crate::cache::{CachedSet, CachedTable};
+use crate::print::{text, Opts};
+
+fn set(
+    name: &str,
+    flags: u32,
+    key_type: u32,
+    key_len: u32,
+    data_type: Option<u32>,
+    elems: Vec<SetElem>,
+) -> CachedSet {
+    let mut s = KSet::new(2, "kube-proxy", name);
+    s.flags = Some(flags);
+    s.key_type = Some(key_type);
+    s.key_len = Some(key_len);
+    s.data_type = data_type;
+    CachedSet { set: s, elems }
+}
+
+fn velem(key: &[u8], v: Verdict) -> SetElem {
+    let mut e = SetElem::with_key(key.to_vec());
+    e.data = Some(Data::Verdict(v));
+    e
+}
+
+fn table() -> CachedTable {
+    let concat = (7 << 12) | (12 << 6) | 13;
+    let sets = vec![
+        set("cluster-ips", 0, 7, 4, None, vec![]),
+        set(
+            "service-ips",
+            NFT_SET_MAP,
+            concat,
+            12,
+            Some(NFT_DATA_VERDICT),
+            vec![],
+        ),
+        set(
+            "service-nodeports",
+            NFT_SET_MAP,
+            (12 << 6) | 13,
+            8,
+            Some(NFT_DATA_VERDICT),
+            vec![],
+        ),
+        set("aff", NFT_SET_TIMEOUT | NFT_SET_EVAL, 7, 4, None, vec![]),
+        set(
+            "__map0",
+            NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_MAP,
+            4,
+            4,
+            Some(NFT_DATA_VERDICT),
+            vec![
+                velem(&1u32.to_ne_bytes(), Verdict::to_chain(NFT_GOTO, "ep2")),
+                velem(&0u32.to_ne_bytes(), Verdict::to_chain(NFT_GOTO, "ep1")),
+            ],
+        ),
+        set(
+            "__set0",
+            NFT_SET_ANONYMOUS | NFT_SET_CONSTANT | NFT_SET_INTERVAL,
+            7,
+            4,
+            None,
+            vec![
+                {
+                    let mut e = SetElem::with_key(vec![0, 0, 0, 0]);
+                    e.flags = Some(NFT_SET_ELEM_INTERVAL_END);
+                    e
+                },
+                SetElem::with_key(vec![203, 0, 113, 0]),
+                {
+                    let mut e = SetElem::with_key(vec![203, 0, 114, 0]);
+                    e.flags = Some(NFT_SET_ELEM_INTERVAL_END);
+                    e
+                },
+                {
+                    let mut e = SetElem::with_key(vec![198, 51, 100, 128]);
+                    e.flags = Some(NFT_SET_ELEM_INTERVAL_END);
+                    e
+                },
+                SetElem::with_key(vec![198, 51, 100, 0]),
+            ],
+        ),
+    ];
+    CachedTable::new(Table::new(2, "kube-proxy"), vec![], sets, vec![], vec![])
+}
+
+fn rule_of(lines: &[&str]) -> KRule {
+    let mut r = KRule::new(2, "kube-proxy", "c");
+    r.exprs = Some(
+        lines
+            .iter()
+            .map(|l| l.parse::<KExpr>().unwrap_or_else(|e| panic!("{l}: {e}")))
+            .collect(),
+    );
+    r
+}
+
+fn check(lines: &[&str], expect: &str) {
+    let t = table();
+    let r = super::rule(&t, &rule_of(lines));
+    assert_eq!(text::rule(&r, &Opts::default()), expect);
+}
+
+#[test]
+fn kube_proxy_rules() {
+    check(
+        &[
+            "[ payload load 4b @ network header + 16 => reg 1 ]",
+            "[ cmp eq reg 1 0x01001eac ]",
+            "[ payload load 1b @ network header + 12 => reg 1 ]",
+            "[ cmp neq reg 1 0x0000000a ]",
+            "[ immediate reg 0 jump -> mark-for-masquerade ]",
+        ],
+        "ip daddr 172.30.0.1 ip saddr != 10.0.0.0/8 jump mark-for-masquerade",
+    );
+    check(
+        &[
+            "[ meta load l4proto => reg 1 ]",
+            "[ cmp eq reg 1 0x00000006 ]",
+            "[ immediate reg 1 0x0100400a ]",
+            "[ immediate reg 2 0x0000901f ]",
+            "[ nat dnat ip addr_min reg 1 addr_max reg 1 proto_min reg 2 proto_max reg 2 flags 0x3 ]",
+        ],
+        "meta l4proto tcp dnat to 10.64.0.1:8080",
+    );
+    check(
+        &[
+            "[ payload load 4b @ network header + 16 => reg 1 ]",
+            "[ meta load l4proto => reg 9 ]",
+            "[ payload load 2b @ transport header + 2 => reg 10 ]",
+            "[ lookup reg 1 set service-ips dreg 0 0x0 ]",
+        ],
+        "ip daddr . meta l4proto . th dport vmap @service-ips",
+    );
+    check(
+        &[
+            "[ numgen reg 1 = random mod 2 ]",
+            "[ lookup reg 1 set __map0 dreg 0 0x0 ]",
+        ],
+        "numgen random mod 2 vmap { 0 : goto ep1, 1 : goto ep2 }",
+    );
+    check(
+        &[
+            "[ ct load state => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0x00000008 ) ^ 0x00000000 ]",
+            "[ cmp neq reg 1 0x00000000 ]",
+            "[ immediate reg 0 jump -> services ]",
+        ],
+        "ct state new jump services",
+    );
+    check(
+        &[
+            "[ meta load mark => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0xffffbfff ) ^ 0x00004000 ]",
+            "[ meta set mark with reg 1 ]",
+        ],
+        "meta mark set meta mark | 0x00004000",
+    );
+    check(
+        &[
+            "[ meta load mark => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0x00004000 ) ^ 0x00000000 ]",
+            "[ cmp eq reg 1 0x00000000 ]",
+            "[ immediate reg 0 return ]",
+        ],
+        "meta mark & 0x00004000 == 0x00000000 return",
+    );
+    check(&["[ masq flags 0x10 ]"], "masquerade fully-random");
+    check(&["[ reject type 0 code 3 ]"], "reject");
+    check(&["[ reject type 1 code 0 ]"], "reject with tcp reset");
+    check(
+        &["[ reject type 0 code 1 ]"],
+        "reject with icmp host-unreachable",
+    );
+    check(
+        &[
+            "[ fib saddr type => reg 1 ]",
+            "[ cmp eq reg 1 0x00000002 ]",
+            "[ immediate reg 0 goto -> svc ]",
+        ],
+        "fib saddr type local goto svc",
+    );
+    check(
+        &[
+            "[ payload load 4b @ network header + 12 => reg 1 ]",
+            "[ dynset update reg_key 1 set aff timeout 0ms ]",
+        ],
+        "update @aff { ip saddr }",
+    );
+    check(
+        &[
+            "[ payload load 4b @ network header + 12 => reg 1 ]",
+            "[ lookup reg 1 set __set0 0x1 ]",
+            "[ immediate reg 0 drop ]",
+        ],
+        "ip saddr != { 198.51.100.0/25, 203.0.113.0/24 } drop",
+    );
+    check(
+        &[
+            "[ payload load 4b @ network header + 16 => reg 1 ]",
+            "[ lookup reg 1 set cluster-ips ]",
+            "[ reject type 0 code 3 ]",
+        ],
+        "ip daddr @cluster-ips reject",
+    );
+    check(
+        &["[ counter pkts 3 bytes 180 ]", "[ immediate reg 0 accept ]"],
+        "counter packets 3 bytes 180 accept",
+    );
+}
+
+#[test]
+fn dependencies_are_removed() {
+    check(
+        &[
+            "[ meta load l4proto => reg 1 ]",
+            "[ cmp eq reg 1 0x00000006 ]",
+            "[ payload load 2b @ transport header + 2 => reg 1 ]",
+            "[ cmp eq reg 1 0x00005000 ]",
+            "[ immediate reg 0 accept ]",
+        ],
+        "tcp dport 80 accept",
+    );
+    check(
+        &[
+            "[ meta load l4proto => reg 1 ]",
+            "[ cmp eq reg 1 0x00000011 ]",
+            "[ payload load 2b @ transport header + 2 => reg 1 ]",
+            "[ range eq reg 1 0x00003500 0x00003600 ]",
+        ],
+        "udp dport 53-54",
+    );
+}
+
+#[test]
+fn unreadable_rules_do_not_panic() {
+    // Registers never loaded, unknown sets, truncated data: text, no panic.
+    let t = table();
+    let cases: &[&[&str]] = &[
+        &["[ cmp eq reg 1 0x00000001 ]"],
+        &["[ lookup reg 1 set nosuch ]"],
+        &["[ meta set mark with reg 3 ]"],
+        &[
+            "[ payload load 4b @ network header + 12 => reg 1 ]",
+            "[ lookup reg 1 set service-ips dreg 0 ]",
+        ],
+        &["[ bitwise reg 1 = ( reg 1 & 0x00000001 ) ^ 0x00000000 ]"],
+        &["[ nat dnat ip addr_min reg 4 ]"],
+    ];
+    for lines in cases {
+        let r = super::rule(&t, &rule_of(lines));
+        let _ = text::rule(&r, &Opts::default());
+    }
+}
