@@ -119,13 +119,17 @@ impl Socket {
 
     /// Chains, optionally of one table.
     pub fn nft_chains(&mut self, family: u8, table: Option<&str>) -> Result<Vec<Chain>, Error> {
-        dump_all(
+        let mut v = dump_all(
             self,
             NFT_MSG_GETCHAIN,
             family,
             |w| put_opt(w, NFTA_CHAIN_TABLE, table),
             Chain::parse,
-        )
+        )?;
+        if let Some(t) = table {
+            v.retain(|x| x.table.as_deref() == Some(t));
+        }
+        Ok(v)
     }
 
     /// One chain, or ENOENT.
@@ -149,7 +153,7 @@ impl Socket {
         table: Option<&str>,
         chain: Option<&str>,
     ) -> Result<Vec<Rule>, Error> {
-        dump_all(
+        let mut v = dump_all(
             self,
             NFT_MSG_GETRULE,
             family,
@@ -158,7 +162,11 @@ impl Socket {
                 put_opt(w, NFTA_RULE_CHAIN, chain);
             },
             Rule::parse,
-        )
+        )?;
+        if let Some(t) = table {
+            v.retain(|x| x.table.as_deref() == Some(t));
+        }
+        Ok(v)
     }
 
     /// Rules streamed to `f` one by one (no retry: an interrupted dump
@@ -181,13 +189,17 @@ impl Socket {
 
     /// Sets and maps, optionally of one table.
     pub fn nft_sets(&mut self, family: u8, table: Option<&str>) -> Result<Vec<Set>, Error> {
-        dump_all(
+        let mut v = dump_all(
             self,
             NFT_MSG_GETSET,
             family,
             |w| put_opt(w, NFTA_SET_TABLE, table),
             Set::parse,
-        )
+        )?;
+        if let Some(t) = table {
+            v.retain(|x| x.table.as_deref() == Some(t));
+        }
+        Ok(v)
     }
 
     /// One set or map, or ENOENT.
@@ -229,7 +241,7 @@ impl Socket {
         table: Option<&str>,
         obj_type: Option<u32>,
     ) -> Result<Vec<Obj>, Error> {
-        dump_all(
+        let mut v = dump_all(
             self,
             NFT_MSG_GETOBJ,
             family,
@@ -240,6 +252,10 @@ impl Socket {
                 }
             },
             Obj::parse,
-        )
+        )?;
+        if let Some(t) = table {
+            v.retain(|x| x.table.as_deref() == Some(t));
+        }
+        Ok(v)
     }
 }

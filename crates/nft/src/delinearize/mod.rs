@@ -156,7 +156,13 @@ pub fn set(t: &CachedTable, cs: &CachedSet) -> Set {
         }),
         auto_merge: udata::find(ud, udata::NFTNL_UDATA_SET_MERGE_ELEMENTS).is_some(),
         comment: s.comment(),
-        stmts: Vec::new(),
+        stmts: s
+            .expr
+            .iter()
+            .map(|b| b.as_ref())
+            .chain(s.exprs.iter().flatten())
+            .filter_map(stateful)
+            .collect(),
         elems: elems(cs, &parts),
         span: Span::NONE,
     }
@@ -188,7 +194,13 @@ fn elem(cs: &CachedSet, e: &SetElem, key: Expr) -> Elem {
         timeout: e.timeout.filter(|t| Some(*t) != set_timeout),
         expires: e.expiration,
         comment: e.comment(),
-        stmts: Vec::new(),
+        stmts: e
+            .expr
+            .iter()
+            .map(|b| b.as_ref())
+            .chain(e.exprs.iter().flatten())
+            .filter_map(stateful)
+            .collect(),
         span: Span::NONE,
     }
 }
@@ -220,7 +232,12 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
             })
             .collect();
     }
-    list.sort_by(|a, b| a.key_bytes().cmp(b.key_bytes()));
+    // Equal keys: the end of one interval before the start of the next.
+    list.sort_by(|a, b| {
+        a.key_bytes()
+            .cmp(b.key_bytes())
+            .then_with(|| b.is_interval_end().cmp(&a.is_interval_end()))
+    });
     let mut out = Vec::new();
     let mut i = 0;
     while i < list.len() {
@@ -234,30 +251,13 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
             .filter(|n| n.is_interval_end())
             .map(|n| n.key_bytes());
         let key = match &e.key_end {
-            Some(ke) => value::interval(
-                &parts[0],
-                e.key_bytes(),
-                Some(&incr(ke.value().unwrap_or(&[]))),
-            ),
+            Some(ke) => value::interval_incl(&parts[0], e.key_bytes(), ke.value().unwrap_or(&[])),
             None => value::interval(&parts[0], e.key_bytes(), end),
         };
         out.push(elem(cs, e, key));
         i += if end.is_some() { 2 } else { 1 };
     }
     out
-}
-
-/// An inclusive end, made exclusive (big-endian + 1).
-fn incr(b: &[u8]) -> Vec<u8> {
-    let mut v = b.to_vec();
-    for x in v.iter_mut().rev() {
-        let (n, carry) = x.overflowing_add(1);
-        *x = n;
-        if !carry {
-            break;
-        }
-    }
-    v
 }
 
 /// A concatenated interval element (key .. key_end, both inclusive).
@@ -270,7 +270,7 @@ fn interval_concat(parts: &[Part], lo: &[u8], hi: &[u8]) -> Expr {
             lo.get(off..off + n).unwrap_or(&[]),
             hi.get(off..off + n).unwrap_or(&[]),
         );
-        items.push(value::interval(p, a, Some(&incr(b))));
+        items.push(value::interval_incl(p, a, b));
         off += n;
     }
     if items.len() == 1 {
@@ -310,3 +310,23 @@ pub fn chain(t: &CachedTable, c: &nfnl::nftables::Chain) -> crate::ast::Chain {
 
 #[cfg(test)]
 mod tests;
+
+/// A stateful expression attached to a set or an element, as a statement.
+fn stateful(x: &nfnl::nftables::Expr) -> Option<crate::ast::Stmt> {
+    use crate::ast::{Stmt, StmtKind};
+    let kind = match x {
+        nfnl::nftables::Expr::Counter(c) => StmtKind::Counter {
+            packets: c.packets.unwrap_or(0),
+            bytes: c.bytes.unwrap_or(0),
+        },
+        nfnl::nftables::Expr::Limit(l) => StmtKind::Limit {
+            rate: l.rate.unwrap_or(0),
+            unit_secs: l.unit.unwrap_or(1),
+            burst: l.burst.unwrap_or(0),
+            bytes: l.limit_type == Some(NFT_LIMIT_PKT_BYTES),
+            over: l.flags.unwrap_or(0) & NFT_LIMIT_F_INV != 0,
+        },
+        _ => return None,
+    };
+    Some(Stmt::new(kind, Span::NONE))
+}

@@ -122,6 +122,11 @@ pub fn interval(part: &Part, start: &[u8], end_excl: Option<&[u8]>) -> Expr {
     range_or_prefix(lo, hi)
 }
 
+/// `[lo, hi]`, both inclusive (pipapo elements carry key and key_end).
+pub fn interval_incl(part: &Part, lo: &[u8], hi: &[u8]) -> Expr {
+    range_or_prefix(value(part, lo), value(part, hi))
+}
+
 fn range_or_prefix(lo: Value, hi: Value) -> Expr {
     if lo.data == hi.data {
         return val_expr(lo);

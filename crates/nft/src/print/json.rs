@@ -559,6 +559,16 @@ pub fn set(st: &Set, family: &str, table: &str, o: &Opts) -> String {
     if !st.elems.is_empty() && !o.terse {
         f.push(("elem", arr(st.elems.iter().map(|e| elem(e, o)).collect())));
     }
+    if !st.stmts.is_empty() {
+        let decl = Opts {
+            stateless: true,
+            ..o.clone()
+        };
+        f.push((
+            "stmt",
+            arr(st.stmts.iter().map(|x| stmt(x, 0, &decl)).collect()),
+        ));
+    }
     obj(&f)
 }
 

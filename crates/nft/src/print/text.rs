@@ -451,21 +451,31 @@ pub fn set(w: &mut dyn Write, s: &Set, o: &Opts) -> io::Result<()> {
         writeln!(w)?;
     }
     let mut fl = Vec::new();
+    // A default timeout makes the timeout flag implicit, unless the set is dynamic.
+    let mut shown = s.flags.0;
+    if s.timeout.is_some() && shown & 0x20 == 0 {
+        shown &= !0x10;
+    }
     for (bit, name) in [
         (0x2, "constant"),
         (0x20, "dynamic"),
         (0x4, "interval"),
         (0x10, "timeout"),
     ] {
-        if s.flags.0 & bit != 0 {
+        if shown & bit != 0 {
             fl.push(name);
         }
     }
     if !fl.is_empty() {
         writeln!(w, "\t\tflags {}", fl.join(","))?;
     }
+    // Statements of the declaration print without values (`counter`).
+    let decl = Opts {
+        stateless: true,
+        ..o.clone()
+    };
     for st in &s.stmts {
-        writeln!(w, "\t\t{}", stmt(st, o))?;
+        writeln!(w, "\t\t{}", stmt(st, &decl))?;
     }
     if let Some(t) = s.timeout {
         writeln!(w, "\t\ttimeout {}", value::time(t))?;
