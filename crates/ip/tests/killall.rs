@@ -28,7 +28,7 @@ for p in 0a1b2c3d 4e5f6a7b; do
 done
 $SYSIP -n kt-node link add flannel.1 type vxlan id 1 local 10.99.0.2 dev eth0 dstport 8472 nolearning
 $SYSIP -n kt-node link set flannel.1 up
-$SYSIP -n kt-node link add flannel-v6.1 type vxlan id 1 dev eth0 dstport 8472 nolearning
+$SYSIP -n kt-node link add flannel-v6.1 type vxlan id 2 dev eth0 dstport 8472 nolearning
 $SYSIP -n kt-node link add keep0 type bridge
 set +e
 "#;
