@@ -50,6 +50,9 @@ pub struct Parser<'a> {
     pub stmts: Vec<Stmt>,
     /// The transport protocol a previous `meta l4proto` match established.
     l4proto: Option<u8>,
+    /// The network protocol a previous `meta nfproto`/`meta protocol` match
+    /// established (inet, bridge and netdev tables).
+    l3proto: Option<ast::Proto>,
 }
 
 impl<'a> Parser<'a> {
@@ -60,6 +63,7 @@ impl<'a> Parser<'a> {
             regs: HashMap::new(),
             stmts: Vec::new(),
             l4proto: None,
+            l3proto: None,
         }
     }
 
@@ -246,7 +250,7 @@ impl<'a> Parser<'a> {
             NFT_PAYLOAD_NETWORK_HEADER => match self.family {
                 2 => Some(ast::Proto::Ip),
                 10 => Some(ast::Proto::Ip6),
-                _ => None,
+                _ => self.l3proto,
             },
             NFT_PAYLOAD_TRANSPORT_HEADER => Some(match self.l4proto {
                 Some(6) => ast::Proto::Tcp,
@@ -418,7 +422,27 @@ impl<'a> Parser<'a> {
             self.rhs(&r, data)
         };
         if let ExprKind::Meta(m) = &r.expr.kind {
-            if m.key == NFT_META_L4PROTO && op == RelOp::Eq {
+            if op == RelOp::Eq {
+                match (m.key, data) {
+                    (NFT_META_L4PROTO, [p, ..]) => self.l4proto = Some(*p),
+                    (NFT_META_NFPROTO, [2, ..]) | (NFT_META_PROTOCOL, [0x08, 0x00, ..]) => {
+                        self.l3proto = Some(ast::Proto::Ip)
+                    }
+                    (NFT_META_NFPROTO, [10, ..]) | (NFT_META_PROTOCOL, [0x86, 0xdd, ..]) => {
+                        self.l3proto = Some(ast::Proto::Ip6)
+                    }
+                    _ => {}
+                }
+            }
+        }
+        if let ExprKind::Payload(f) = &r.expr.kind {
+            // `ip protocol tcp` / `ip6 nexthdr tcp` set the transport context too.
+            if op == RelOp::Eq
+                && matches!(
+                    (f.proto, f.name),
+                    (ast::Proto::Ip, "protocol") | (ast::Proto::Ip6, "nexthdr")
+                )
+            {
                 self.l4proto = data.first().copied();
             }
         }

@@ -72,6 +72,8 @@ fn dependency(s: &Stmt) -> Option<Proto> {
         ("l4proto", 132) => Some(Proto::Sctp),
         ("nfproto", 2) => Some(Proto::Ip),
         ("nfproto", 10) => Some(Proto::Ip6),
+        ("protocol", 0x08) if v.data.len() == 2 && v.data[0] == 0 => Some(Proto::Ip),
+        ("protocol", 0xdd) if v.data.len() == 2 && v.data[0] == 0x86 => Some(Proto::Ip6),
         _ => None,
     }
 }

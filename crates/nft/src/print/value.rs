@@ -188,11 +188,13 @@ pub fn json(v: &Value, o: ValueOpts) -> Json {
             10 => s("ipv6"),
             _ => Json::Num(num),
         },
-        Datatype::EtherType if !o.numeric => match num {
+        // ether_type is host order holding a network-order constant (htons).
+        Datatype::EtherType if !o.numeric => match (num as u16).swap_bytes() {
             0x0800 => s("ip"),
             0x86dd => s("ip6"),
             0x0806 => s("arp"),
             0x8100 => s("vlan"),
+            0x88a8 => s("8021ad"),
             _ => Json::Str(hex(v)),
         },
         Datatype::String | Datatype::IfName => Json::Str(string_of(v)),
