@@ -81,7 +81,7 @@ const TABLE: &[(Datatype, u32, &str, u32, ByteOrder)] = &[
     (Ipv4Addr, 7, "ipv4_addr", 32, ByteOrder::Big),
     (Ipv6Addr, 8, "ipv6_addr", 128, ByteOrder::Big),
     (EtherAddr, 9, "ether_addr", 48, ByteOrder::Big),
-    (EtherType, 10, "ether_type", 16, ByteOrder::Host),
+    (EtherType, 10, "ether_type", 16, ByteOrder::Big),
     (ArpOp, 11, "arp_op", 16, ByteOrder::Big),
     (InetProto, 12, "inet_proto", 8, ByteOrder::Big),
     (InetService, 13, "inet_service", 16, ByteOrder::Big),

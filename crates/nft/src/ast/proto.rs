@@ -28,6 +28,13 @@ pub enum Proto {
     Sctp,
     /// `th`: the transport header without naming its protocol (ports only).
     Th,
+    Esp,
+    Ah,
+    Comp,
+    Udplite,
+    Dccp,
+    Igmp,
+    Arp,
 }
 
 impl Proto {
@@ -42,6 +49,13 @@ impl Proto {
             Proto::Udp => "udp",
             Proto::Sctp => "sctp",
             Proto::Th => "th",
+            Proto::Esp => "esp",
+            Proto::Ah => "ah",
+            Proto::Comp => "comp",
+            Proto::Udplite => "udplite",
+            Proto::Dccp => "dccp",
+            Proto::Igmp => "igmp",
+            Proto::Arp => "arp",
         }
     }
 
@@ -52,7 +66,7 @@ impl Proto {
     pub fn base(self) -> Base {
         match self {
             Proto::Ether => Base::Link,
-            Proto::Ip | Proto::Ip6 => Base::Network,
+            Proto::Ip | Proto::Ip6 | Proto::Arp => Base::Network,
             _ => Base::Transport,
         }
     }
@@ -61,7 +75,13 @@ impl Proto {
     pub fn l4proto(self) -> Option<u8> {
         match self {
             Proto::Icmp => Some(1),
+            Proto::Igmp => Some(2),
             Proto::Tcp => Some(6),
+            Proto::Dccp => Some(33),
+            Proto::Esp => Some(50),
+            Proto::Ah => Some(51),
+            Proto::Comp => Some(108),
+            Proto::Udplite => Some(136),
             Proto::Udp => Some(17),
             Proto::Icmpv6 => Some(58),
             Proto::Sctp => Some(132),
@@ -153,6 +173,36 @@ pub static FIELDS: &[Field] = &[
     f!(Sctp, "checksum", 64, 32, Integer),
     f!(Th, "sport", 0, 16, InetService),
     f!(Th, "dport", 16, 16, InetService),
+    f!(Esp, "spi", 0, 32, Integer),
+    f!(Esp, "sequence", 32, 32, Integer),
+    f!(Ah, "nexthdr", 0, 8, InetProto),
+    f!(Ah, "hdrlength", 8, 8, Integer),
+    f!(Ah, "reserved", 16, 16, Integer),
+    f!(Ah, "spi", 32, 32, Integer),
+    f!(Ah, "sequence", 64, 32, Integer),
+    f!(Comp, "nexthdr", 0, 8, InetProto),
+    f!(Comp, "flags", 8, 8, Bitmask),
+    f!(Comp, "cpi", 16, 16, Integer),
+    f!(Udplite, "sport", 0, 16, InetService),
+    f!(Udplite, "dport", 16, 16, InetService),
+    f!(Udplite, "csumcov", 32, 16, Integer),
+    f!(Udplite, "checksum", 48, 16, Integer),
+    f!(Dccp, "sport", 0, 16, InetService),
+    f!(Dccp, "dport", 16, 16, InetService),
+    f!(Dccp, "type", 67, 4, DccpPktType),
+    f!(Igmp, "type", 0, 8, IgmpType),
+    f!(Igmp, "mrt", 8, 8, Integer),
+    f!(Igmp, "checksum", 16, 16, Integer),
+    f!(Igmp, "group", 32, 32, Ipv4Addr),
+    f!(Arp, "htype", 0, 16, Integer),
+    f!(Arp, "ptype", 16, 16, EtherType),
+    f!(Arp, "hlen", 32, 8, Integer),
+    f!(Arp, "plen", 40, 8, Integer),
+    f!(Arp, "operation", 48, 16, ArpOp),
+    f!(Arp, "saddr ether", 64, 48, EtherAddr),
+    f!(Arp, "saddr ip", 112, 32, Ipv4Addr),
+    f!(Arp, "daddr ether", 144, 48, EtherAddr),
+    f!(Arp, "daddr ip", 192, 32, Ipv4Addr),
 ];
 
 /// `proto field`, e.g. `field(Proto::Ip, "saddr")`.
@@ -258,6 +308,10 @@ pub static CT_KEYS: &[CtKey] = &[
     c!("zone", 17, Integer, 16),
     c!("event", 18, CtEventBit, 32),
     c!("id", 23, Integer, 32),
+    c!("ip saddr", 19, Ipv4Addr, 32),
+    c!("ip daddr", 20, Ipv4Addr, 32),
+    c!("ip6 saddr", 21, Ipv6Addr, 128),
+    c!("ip6 daddr", 22, Ipv6Addr, 128),
 ];
 
 pub fn ct_key(name: &str) -> Option<&'static CtKey> {

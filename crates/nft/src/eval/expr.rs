@@ -139,6 +139,36 @@ impl Ctx<'_> {
                 e.kind = ExprKind::Value(Value::num(t.dtype, t.bits, acc));
                 Ok(())
             }
+            ExprKind::Binop(op, a, b) => {
+                // Constant expressions fold: `0x16 and 0x16`, `(syn | ack)`.
+                let op = *op;
+                self.value(a, t)?;
+                self.value(b, t)?;
+                let (ExprKind::Value(x), ExprKind::Value(y)) = (&a.kind, &b.kind) else {
+                    return Err(ErrorRecord::new(span, "Binary operation on a non-constant"));
+                };
+                let (Some(x), Some(y)) = (x.as_u64(), y.as_u64()) else {
+                    return Err(ErrorRecord::new(
+                        span,
+                        "Binary operation on a value wider than 64 bits",
+                    ));
+                };
+                let bits = t.bits.min(64);
+                let mask = if bits >= 64 {
+                    u64::MAX
+                } else {
+                    (1u64 << bits) - 1
+                };
+                let r = match op {
+                    BinOp::And => x & y,
+                    BinOp::Or => x | y,
+                    BinOp::Xor => x ^ y,
+                    BinOp::Lshift => x.checked_shl(y as u32).unwrap_or(0),
+                    BinOp::Rshift => x.checked_shr(y as u32).unwrap_or(0),
+                } & mask;
+                e.kind = ExprKind::Value(Value::num(t.dtype, t.bits, r));
+                Ok(())
+            }
             ExprKind::Verdict(_) if t.dtype == Datatype::Verdict => Ok(()),
             ExprKind::Concat(_) => Err(ErrorRecord::new(
                 span,

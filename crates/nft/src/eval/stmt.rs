@@ -10,6 +10,8 @@ use crate::ast::*;
 use crate::erec::ErrorRecord;
 
 const IPPROTO_TCP: u64 = 6;
+/// Protocol context after `meta l4proto { tcp, udp }`: several transport protocols.
+const ANY_L4: u64 = u64::MAX;
 
 impl Ctx<'_> {
     /// Evaluate a rule's statements, inserting dependencies before the statements needing them.
@@ -133,6 +135,12 @@ impl Ctx<'_> {
         }
         if matches!(op, RelOp::Implicit | RelOp::Eq) {
             self.learn(left, right);
+            // `meta l4proto { tcp, udp }`: some transport protocol, ports are meaningful.
+            if let (ExprKind::Meta(k), ExprKind::Set(_)) = (&left.kind, &right.kind) {
+                if k.name == "l4proto" {
+                    self.l4 = Some(ANY_L4);
+                }
+            }
         }
         Ok(())
     }
@@ -215,7 +223,7 @@ impl Ctx<'_> {
                 if self.l4 == Some(n as u64) {
                     return Ok(());
                 }
-                if let Some(have) = self.l4 {
+                if let Some(have) = self.l4.filter(|h| *h != ANY_L4) {
                     return Err(ErrorRecord::new(
                         span,
                         format!(
@@ -314,7 +322,7 @@ impl Ctx<'_> {
             self.value(a, t)?;
         }
         if let Some(p) = &mut nat.port {
-            if !matches!(self.l4, Some(6 | 17 | 33 | 132 | 136)) {
+            if !matches!(self.l4, Some(6 | 17 | 33 | 132 | 136 | ANY_L4)) {
                 return Err(ErrorRecord::new(
                     p.span,
                     "transport protocol mapping is only valid after transport protocol match",

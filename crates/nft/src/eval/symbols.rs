@@ -145,6 +145,126 @@ const PKTTYPES: &[(&str, u64)] = &[
     ("other", 3),
 ];
 
+const ETHER_TYPES: &[(&str, u64)] = &[
+    ("ip", 0x0800),
+    ("arp", 0x0806),
+    ("ip6", 0x86dd),
+    ("8021q", 0x8100),
+    ("vlan", 0x8100),
+    ("8021ad", 0x88a8),
+];
+
+const ICMP_TYPES: &[(&str, u64)] = &[
+    ("echo-reply", 0),
+    ("destination-unreachable", 3),
+    ("source-quench", 4),
+    ("redirect", 5),
+    ("echo-request", 8),
+    ("router-advertisement", 9),
+    ("router-solicitation", 10),
+    ("time-exceeded", 11),
+    ("parameter-problem", 12),
+    ("timestamp-request", 13),
+    ("timestamp-reply", 14),
+    ("info-request", 15),
+    ("info-reply", 16),
+    ("address-mask-request", 17),
+    ("address-mask-reply", 18),
+];
+
+const ICMPV6_TYPES: &[(&str, u64)] = &[
+    ("destination-unreachable", 1),
+    ("packet-too-big", 2),
+    ("time-exceeded", 3),
+    ("parameter-problem", 4),
+    ("echo-request", 128),
+    ("echo-reply", 129),
+    ("mld-listener-query", 130),
+    ("mld-listener-report", 131),
+    ("mld-listener-done", 132),
+    ("mld-listener-reduction", 132),
+    ("nd-router-solicit", 133),
+    ("nd-router-advert", 134),
+    ("nd-neighbor-solicit", 135),
+    ("nd-neighbor-advert", 136),
+    ("nd-redirect", 137),
+    ("router-renumbering", 138),
+    ("ind-neighbor-solicit", 141),
+    ("ind-neighbor-advert", 142),
+    ("mld2-listener-report", 143),
+];
+
+const TCP_FLAGS: &[(&str, u64)] = &[
+    ("fin", 0x01),
+    ("syn", 0x02),
+    ("rst", 0x04),
+    ("psh", 0x08),
+    ("ack", 0x10),
+    ("urg", 0x20),
+    ("ecn", 0x40),
+    ("cwr", 0x80),
+];
+
+const BOOLEANS: &[(&str, u64)] = &[("exists", 1), ("missing", 0), ("true", 1), ("false", 0)];
+
+const ARP_OPS: &[(&str, u64)] = &[
+    ("request", 1),
+    ("reply", 2),
+    ("rrequest", 3),
+    ("rreply", 4),
+    ("inrequest", 8),
+    ("inreply", 9),
+    ("nak", 10),
+];
+
+const DCCP_TYPES: &[(&str, u64)] = &[
+    ("request", 0),
+    ("response", 1),
+    ("data", 2),
+    ("ack", 3),
+    ("dataack", 4),
+    ("closereq", 5),
+    ("close", 6),
+    ("reset", 7),
+    ("sync", 8),
+    ("syncack", 9),
+];
+
+const IGMP_TYPES: &[(&str, u64)] = &[
+    ("membership-query", 0x11),
+    ("membership-report-v1", 0x12),
+    ("membership-report-v2", 0x16),
+    ("membership-report-v3", 0x22),
+    ("leave-group", 0x17),
+];
+
+const DSCPS: &[(&str, u64)] = &[
+    ("cs0", 0),
+    ("cs1", 8),
+    ("af11", 10),
+    ("af12", 12),
+    ("af13", 14),
+    ("cs2", 16),
+    ("af21", 18),
+    ("af22", 20),
+    ("af23", 22),
+    ("cs3", 24),
+    ("af31", 26),
+    ("af32", 28),
+    ("af33", 30),
+    ("cs4", 32),
+    ("af41", 34),
+    ("af42", 36),
+    ("af43", 38),
+    ("cs5", 40),
+    ("va", 44),
+    ("ef", 46),
+    ("cs6", 48),
+    ("cs7", 56),
+];
+
+const ECNS: &[(&str, u64)] = &[("not-ect", 0), ("ect1", 1), ("ect0", 2), ("ce", 3)];
+
 pub const ICMP_CODES: &[(&str, u64)] = &[
     ("net-unreachable", 0),
     ("host-unreachable", 1),
@@ -188,6 +308,13 @@ fn desc(t: Datatype) -> &'static str {
         Datatype::InetProto => "Internet protocol",
         Datatype::Ipv4Addr => "IPv4 address",
         Datatype::Ipv6Addr => "IPv6 address",
+        Datatype::EtherType => "Ethernet protocol",
+        Datatype::IcmpType => "ICMP type",
+        Datatype::Icmp6Type => "ICMPv6 type",
+        Datatype::TcpFlag => "TCP flag",
+        Datatype::Boolean => "boolean type",
+        Datatype::ArpOp => "ARP operation",
+        Datatype::EtherAddr => "Ethernet address",
         _ => "integer",
     }
 }
@@ -203,6 +330,16 @@ fn table_of(t: Datatype) -> Option<&'static [(&'static str, u64)]> {
         Datatype::IcmpCode => ICMP_CODES,
         Datatype::Icmpv6Code => ICMPV6_CODES,
         Datatype::IcmpxCode => ICMPX_CODES,
+        Datatype::EtherType => ETHER_TYPES,
+        Datatype::IcmpType => ICMP_TYPES,
+        Datatype::Icmp6Type => ICMPV6_TYPES,
+        Datatype::TcpFlag => TCP_FLAGS,
+        Datatype::Boolean => BOOLEANS,
+        Datatype::ArpOp => ARP_OPS,
+        Datatype::DccpPktType => DCCP_TYPES,
+        Datatype::IgmpType => IGMP_TYPES,
+        Datatype::Dscp => DSCPS,
+        Datatype::Ecn => ECNS,
         _ => return None,
     })
 }
@@ -253,6 +390,30 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
             span,
             "Could not resolve hostname: Address family for hostname not supported",
         )),
+        (Datatype::EtherAddr | Datatype::LlAddr, Literal::Ident(s)) => {
+            let parts: Vec<&str> = s.split(':').collect();
+            let bytes: Option<Vec<u8>> = parts
+                .iter()
+                .map(|p| {
+                    if p.is_empty() || p.len() > 2 {
+                        None
+                    } else {
+                        u8::from_str_radix(p, 16).ok()
+                    }
+                })
+                .collect();
+            match bytes {
+                Some(b) if t == Datatype::LlAddr || b.len() == 6 => Ok(Value {
+                    dtype: t,
+                    bits: b.len() as u32 * 8,
+                    data: b,
+                }),
+                _ => Err(ErrorRecord::new(
+                    span,
+                    format!("Could not parse {}", desc(t)),
+                )),
+            }
+        }
         (Datatype::InetProto, Literal::Ident(s) | Literal::Str(s)) => {
             match PROTOCOLS.iter().find(|(n, _)| n == s) {
                 Some((_, v)) => Ok(Value::num(t, bits, *v)),

@@ -152,6 +152,17 @@ impl<'a> Lexer<'a> {
         if colons < 2 {
             return None;
         }
+        // A link-layer address (`62:87:4d:d6:19:05`) is a string, resolved by its datatype.
+        let run = &self.src[start..end];
+        if colons == 5
+            && !run.contains("::")
+            && !run.contains('.')
+            && run.split(':').all(|p| (1..=2).contains(&p.len()))
+            && !(end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b'_'))
+        {
+            self.pos = end;
+            return Some(self.tok(Tok::Word(run), start));
+        }
         // Letters right after (`fe80::1x`) make it something else.
         if end < b.len() && (b[end].is_ascii_alphabetic() || b[end] == b'_') {
             return None;

@@ -122,8 +122,32 @@ impl<'a> Parser<'a> {
             }
             Tok::Punct("@") => {
                 self.bump();
-                let (name, _) = self.ident()?;
-                ExprKind::SetRef(name)
+                // Raw payload: `@ll|nh|th|ih,OFFSET,LEN` (bits).
+                let base = match self.word() {
+                    Some("ll") => Some(Base::Link),
+                    Some("nh") => Some(Base::Network),
+                    Some("th") => Some(Base::Transport),
+                    Some("ih") => Some(Base::Inner),
+                    _ => None,
+                };
+                if let (Some(base), Tok::Punct(",")) = (base, self.tok_at(1)) {
+                    self.bump();
+                    self.bump();
+                    let (offset, _) = self.number()?;
+                    self.expect_punct(",")?;
+                    let (len, lspan) = self.number()?;
+                    if len == 0 || len > 128 || offset > u32::MAX as u64 {
+                        return Err(self.error(lspan, "raw payload length must be 1 to 128 bits"));
+                    }
+                    ExprKind::RawPayload {
+                        base,
+                        offset: offset as u32,
+                        len: len as u32,
+                    }
+                } else {
+                    let (name, _) = self.ident()?;
+                    ExprKind::SetRef(name)
+                }
             }
             Tok::Punct("{") => ExprKind::Set(self.elem_block()?),
             Tok::Punct("(") => {
@@ -146,6 +170,15 @@ impl<'a> Parser<'a> {
 
     fn word_expr(&mut self, w: &'a str) -> PResult<ExprKind> {
         if let Some(proto) = Proto::from_name(w) {
+            // Two-word fields: `arp saddr ip`, `arp daddr ether`.
+            if let (Some(a), Some(b)) = (self.word_at(1), self.word_at(2)) {
+                if let Some(f) = field(proto, &format!("{a} {b}")) {
+                    self.bump();
+                    self.bump();
+                    self.bump();
+                    return Ok(ExprKind::Payload(f));
+                }
+            }
             if let Some(f) = self.word_at(1).and_then(|n| field(proto, n)) {
                 self.bump();
                 self.bump();
@@ -183,6 +216,16 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 let span = self.span();
+                // `ct original ip saddr`: family-qualified address keys.
+                if let (Some(f @ ("ip" | "ip6")), Some(a @ ("saddr" | "daddr"))) =
+                    (self.word(), self.word_at(1))
+                {
+                    if let Some(key) = ct_key(&format!("{f} {a}")) {
+                        self.bump();
+                        self.bump();
+                        return Ok(ExprKind::Ct { key, dir });
+                    }
+                }
                 let name = self.word().unwrap_or("");
                 let Some(key) = ct_key(name) else {
                     return Err(if self.word().is_some() {

@@ -314,29 +314,42 @@ impl<'a> Parser<'a> {
         self.expect_word("rate")?;
         let over = self.eat_word("over");
         let (rate, _) = self.number()?;
-        let bytes = self.word().is_some_and(|w| w.ends_with("bytes"));
-        let rate = if bytes {
-            let m: u64 = match self.word() {
-                Some("kbytes") => 1 << 10,
-                Some("mbytes") => 1 << 20,
-                Some("gbytes") => 1 << 30,
-                _ => 1,
-            };
+        // `kbytes/second` lexes as one word (a string may contain '/').
+        let (unit_word, per_word) = match self.word() {
+            Some(w) if w.contains('/') => {
+                let (a, b) = w.split_once('/').unwrap_or((w, ""));
+                (Some(a.to_string()), Some(b.to_string()))
+            }
+            Some(w) if w.ends_with("bytes") => (Some(w.to_string()), None),
+            _ => (None, None),
+        };
+        let bytes = unit_word.as_deref().is_some_and(|w| w.ends_with("bytes"));
+        let rate = match unit_word.as_deref() {
+            Some("kbytes") => rate.saturating_mul(1 << 10),
+            Some("mbytes") => rate.saturating_mul(1 << 20),
+            Some("gbytes") => rate.saturating_mul(1 << 30),
+            _ => rate,
+        };
+        if unit_word.is_some() {
             self.bump();
-            rate.saturating_mul(m)
-        } else {
-            rate
+        }
+        let per = match per_word {
+            Some(p) => p,
+            None => {
+                self.expect_punct("/")?;
+                let w = self.word().unwrap_or("").to_string();
+                self.bump();
+                w
+            }
         };
-        self.expect_punct("/")?;
-        let unit_secs = match self.word() {
-            Some("second") => 1,
-            Some("minute") => 60,
-            Some("hour") => 3600,
-            Some("day") => 86400,
-            Some("week") => 604800,
-            _ => return Err(self.unexpected(&[])),
+        let unit_secs = match per.as_str() {
+            "second" => 1,
+            "minute" => 60,
+            "hour" => 3600,
+            "day" => 86400,
+            "week" => 604800,
+            _ => return Err(self.error(self.prev_span(), "syntax error, unexpected string")),
         };
-        self.bump();
         let mut burst = if bytes { 0 } else { 5 };
         if self.eat_word("burst") {
             burst = self.number()?.0 as u32;
