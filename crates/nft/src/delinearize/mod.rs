@@ -112,7 +112,7 @@ pub fn set_parts(cs: &CachedSet) -> Vec<Part> {
 pub fn set(t: &CachedTable, cs: &CachedSet) -> Set {
     let s = &cs.set;
     let parts = set_parts(cs);
-    let is_map = s.flag(NFT_SET_MAP);
+    let is_map = s.flag(NFT_SET_MAP) || s.flag(NFT_SET_OBJECT);
     let data = if is_map {
         let dt = s.data_type.unwrap_or(0);
         let d = if dt == NFT_DATA_VERDICT {
@@ -222,6 +222,13 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
             .into_iter()
             .filter(|e| !e.is_interval_end())
             .map(|e| {
+                if e.flags.unwrap_or(0) & NFT_SET_ELEM_CATCHALL != 0 {
+                    let star = Expr::new(
+                        ExprKind::Literal(crate::ast::Literal::Ident("*".into())),
+                        Span::NONE,
+                    );
+                    return elem(cs, e, star);
+                }
                 let key = match (&e.key_end, parts.len()) {
                     (Some(end), _) => {
                         interval_concat(parts, e.key_bytes(), end.value().unwrap_or(&[]))

@@ -63,12 +63,15 @@ pub fn key_parts(type_id: u32, key_len: u32) -> Vec<Part> {
 pub fn value(part: &Part, reg: &[u8]) -> Value {
     let n = (part.bits.div_ceil(8) as usize).min(reg.len());
     let mut data = reg[..n].to_vec();
-    if part.order == ByteOrder::Host {
+    // Strings are byte arrays, whatever the type's byte order says.
+    let host =
+        part.order == ByteOrder::Host && !matches!(part.dtype, Datatype::String | Datatype::IfName);
+    if host {
         data.reverse();
     }
     if data.len() < part.bits.div_ceil(8) as usize {
         let mut pad = vec![0; part.bits.div_ceil(8) as usize - data.len()];
-        if part.order == ByteOrder::Host {
+        if host {
             pad.extend_from_slice(&data);
             data = pad;
         } else {

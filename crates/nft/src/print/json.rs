@@ -100,7 +100,12 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
             Json::Num(n) => n.to_string(),
             Json::Str(x) => s(&x),
         },
-        ExprKind::Literal(l) => s(&format!("{l:?}")),
+        ExprKind::Literal(l) => match l {
+            crate::ast::Literal::Ident(x) | crate::ast::Literal::Str(x) => s(x),
+            crate::ast::Literal::Number(n) => n.to_string(),
+            crate::ast::Literal::Ipv4(a) => s(&a.to_string()),
+            crate::ast::Literal::Ipv6(a) => s(&a.to_string()),
+        },
         ExprKind::Verdict(v) => verdict(v),
         ExprKind::Prefix(a, len) => obj(&[(
             "prefix",

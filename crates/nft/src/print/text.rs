@@ -42,10 +42,7 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
             format!("{{ {} }}", items.join(", "))
         }
         ExprKind::SetRef(name) => format!("@{name}"),
-        ExprKind::Map { key, map } => {
-            let kw = if is_verdict_map(map) { "vmap" } else { "map" };
-            format!("{} {kw} {}", expr(key, o), expr(map, o))
-        }
+        ExprKind::Map { key, map } => format!("{} map {}", expr(key, o), expr(map, o)),
         ExprKind::Payload(f) => format!("{} {}", f.proto.name(), f.name),
         ExprKind::RawPayload { base, offset, len } => {
             let b = match base {
@@ -122,15 +119,6 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
     }
 }
 
-fn is_verdict_map(map: &Expr) -> bool {
-    match &map.kind {
-        ExprKind::Set(elems) => elems
-            .iter()
-            .any(|e| matches!(e.data.as_ref().map(|d| &d.kind), Some(ExprKind::Verdict(_)))),
-        _ => true,
-    }
-}
-
 pub fn verdict(v: &Verdict) -> String {
     match v {
         Verdict::Accept => "accept".into(),
@@ -190,7 +178,10 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             };
             format!("{} {op}{}", expr(left, o), expr(right, o))
         }
-        StmtKind::Verdict(e) => expr(e, o),
+        StmtKind::Verdict(e) => match &e.kind {
+            ExprKind::Map { key, map } => format!("{} vmap {}", expr(key, o), expr(map, o)),
+            _ => expr(e, o),
+        },
         StmtKind::Counter { packets, bytes } => {
             if o.stateless {
                 "counter".into()

@@ -142,7 +142,7 @@ pub fn text(v: &Value, o: ValueOpts) -> String {
     match json(v, o) {
         Json::Num(n) => n.to_string(),
         Json::Str(s) => match v.dtype {
-            Datatype::String | Datatype::IfName => format!("\"{s}\""),
+            Datatype::String | Datatype::IfName | Datatype::IfIndex => format!("\"{s}\""),
             _ => s,
         },
     }
