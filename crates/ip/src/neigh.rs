@@ -156,7 +156,7 @@ fn show(ctx: &mut Ctx, mut args: Args, flush: bool) -> Res {
                     Some(s) => s,
                     None if v == "all" => {
                         if flush {
-                            !0 & !NUD_NOARP
+                            !NUD_NOARP
                         } else {
                             !0
                         }

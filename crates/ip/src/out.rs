@@ -276,6 +276,27 @@ impl Out {
     }
 }
 
+impl Out {
+    /// Overwrite the JSON value just written (for `jsonw_printf` numbers
+    /// such as bridge timers, which are written unquoted).
+    pub fn replace_last_value(&mut self, raw: &str) {
+        if self.buf.ends_with("\"\"") {
+            let n = self.buf.len() - 2;
+            self.buf.truncate(n);
+            self.buf.push_str(raw);
+        }
+    }
+}
+
+impl Out {
+    /// Text output can go out record by record (JSON waits for the end).
+    pub fn flush_if_text(&mut self) {
+        if !self.json {
+            self.flush();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,26 +339,5 @@ mod tests {
         o.obj_close();
         o.finish();
         assert_eq!(o.buf, "[{\"dst\":\"default\",\"flags\":[]}]\n");
-    }
-}
-
-impl Out {
-    /// Overwrite the JSON value just written (for `jsonw_printf` numbers
-    /// such as bridge timers, which are written unquoted).
-    pub fn replace_last_value(&mut self, raw: &str) {
-        if self.buf.ends_with("\"\"") {
-            let n = self.buf.len() - 2;
-            self.buf.truncate(n);
-            self.buf.push_str(raw);
-        }
-    }
-}
-
-impl Out {
-    /// Text output can go out record by record (JSON waits for the end).
-    pub fn flush_if_text(&mut self) {
-        if !self.json {
-            self.flush();
-        }
     }
 }

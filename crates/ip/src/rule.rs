@@ -73,7 +73,10 @@ struct Filter {
     protocol: Option<u8>,
 }
 
-fn frh(d: &[u8]) -> Option<(u8, u8, u8, u8, u8, u8, u32, Tb<'_>)> {
+/// fib_rule_hdr fields: family, dst_len, src_len, tos, table, action, flags, attributes.
+type Frh<'a> = (u8, u8, u8, u8, u8, u8, u32, Tb<'a>);
+
+fn frh(d: &[u8]) -> Option<Frh<'_>> {
     if d.len() < 12 {
         return None;
     }

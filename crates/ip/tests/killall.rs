@@ -94,9 +94,17 @@ fn our_ip_dir() -> PathBuf {
 #[test]
 fn killall_removes_what_iproute2_removes() {
     // SAFETY: geteuid has no preconditions.
-    assert_eq!(unsafe { libc::geteuid() }, 0, "this test needs root (network and mount namespaces)");
+    assert_eq!(
+        unsafe { libc::geteuid() },
+        0,
+        "this test needs root (network and mount namespaces)"
+    );
     let sysip = system_ip().expect("iproute2's ip is needed to build the topology");
-    let sys_dir = std::path::Path::new(&sysip).parent().expect("dir").to_string_lossy().into_owned();
+    let sys_dir = std::path::Path::new(&sysip)
+        .parent()
+        .expect("dir")
+        .to_string_lossy()
+        .into_owned();
     let ours = our_ip_dir();
 
     let (want, want_err) = run_with(&sysip, &sys_dir);
@@ -106,13 +114,22 @@ fn killall_removes_what_iproute2_removes() {
     // What iproute2 leaves: lo, eth0 and the unrelated bridge; the two
     // non-pod netns.
     let expected = "links:\neth0\nkeep0\nlo\nnetns:\nkt-node\nkt-peer\n";
-    assert_eq!(want, expected, "reference run (iproute2) stderr:\n{want_err}");
-    assert_eq!(got, want, "our ip left a different state; stderr:\n{got_err}");
+    assert_eq!(
+        want, expected,
+        "reference run (iproute2) stderr:\n{want_err}"
+    );
+    assert_eq!(
+        got, want,
+        "our ip left a different state; stderr:\n{got_err}"
+    );
     // Missing devices are reported the iproute2 way, and only those.
     for dev in ["kube-ipvs0", "flannel-wg", "flannel-wg-v6"] {
         let line = format!("Cannot find device \"{dev}\"");
         assert!(got_err.contains(&line), "missing `{line}` in:\n{got_err}");
     }
-    let cannot = got_err.lines().filter(|l| l.starts_with("Cannot find device")).count();
+    let cannot = got_err
+        .lines()
+        .filter(|l| l.starts_with("Cannot find device"))
+        .count();
     assert_eq!(cannot, 3, "unexpected failures:\n{got_err}");
 }

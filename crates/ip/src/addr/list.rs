@@ -332,8 +332,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
                 }
             }
             other => {
-                if let Some(ff) = flag_filter(other, &mut f) {
-                    let _ = ff;
+                if flag_filter(other, &mut f).is_some() {
                     continue;
                 }
                 let dev = if other == "dev" {

@@ -267,13 +267,9 @@ pub fn print_linkinfo(
         }
     }
     match tb.u32(IFLA_MASTER) {
-        Some(m) => {
-            if (f.master > 0 && m as i64 != f.master) || f.master == -1 {
-                return -1;
-            }
-        }
+        Some(m) if (f.master > 0 && m as i64 != f.master) || f.master == -1 => return -1,
         None if f.master > 0 => return -1,
-        None => {}
+        _ => {}
     }
     let li = tb.nested(IFLA_LINKINFO);
     if let Some(k) = &f.kind {

@@ -114,8 +114,10 @@ pub struct RouteFilter {
 
 impl Default for RouteFilter {
     fn default() -> Self {
-        let mut mdst = Prefix::default();
-        mdst.bitlen = -1;
+        let mdst = Prefix {
+            bitlen: -1,
+            ..Default::default()
+        };
         RouteFilter {
             family: 0,
             tb: 0,
