@@ -7,6 +7,15 @@
 //! `events` (ctnetlink requests through nfnl) → `print`/`xml`/`save`
 //! (libnetfilter_conntrack's output formats) → `output` (stdout) and the
 //! summary line on stderr.
+//!
+//! Where we knowingly differ from conntrack-tools 1.4.7:
+//! - `-U` prints every updated entry once. 1.4.7 reads one datagram per
+//!   request on a socket that still holds the previous answer's ack, so it
+//!   prints a run-dependent subset (golden case 160 records one such run).
+//! - `-D` skips an entry that vanished between the dump and its delete
+//!   (ENOENT) instead of stopping with "Operation failed": callers such as
+//!   kube-proxy race with expiring UDP flows.
+//! - `-E --buffer-size` sizes the event socket (1.4.7 sizes its other socket).
 
 use std::ffi::OsString;
 use std::io::Write;

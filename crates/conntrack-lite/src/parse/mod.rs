@@ -4,6 +4,8 @@
 
 mod cmdline;
 mod params;
+#[cfg(test)]
+mod tests;
 
 pub use cmdline::do_parse;
 
