@@ -6,7 +6,7 @@ use nfnl::nftables::consts::*;
 use nfnl::nftables::udata::*;
 use nfnl::nftables::{Bytes, FieldLens, Set as KSet, SetDesc, SetElemList};
 
-use super::data::elements;
+use super::data::elements_in;
 use crate::ast::*;
 use crate::eval::{SetInfo, Ty};
 
@@ -161,6 +161,8 @@ pub fn elem_msgs(
 /// An anonymous set or map a rule needs.
 pub struct AnonSet {
     pub id: u32,
+    /// Byte order of each key field (from the selector the set is matched against).
+    pub orders: Vec<ByteOrder>,
     pub map: bool,
     pub key: Vec<Ty>,
     pub elems: Vec<Elem>,
@@ -171,6 +173,7 @@ impl AnonSet {
     pub fn new(id: u32, map: bool, key: Vec<Ty>, elems: Vec<Elem>, span: Span) -> AnonSet {
         AnonSet {
             id,
+            orders: Vec::new(),
             map,
             key,
             elems,
@@ -213,7 +216,7 @@ impl AnonSet {
             flags,
             id: Some(self.id),
         };
-        let kelems = elements(&self.elems, interval, true).unwrap_or_default();
+        let kelems = elements_in(&self.elems, interval, true, &self.orders).unwrap_or_default();
         let s = set_msg(
             family,
             table,

@@ -8,9 +8,15 @@ use nfnl::nftables::{Data, SetElem, Verdict as KVerdict};
 
 use crate::ast::*;
 
-/// Register bytes of a typed value.
+/// Register bytes of a typed value, in its datatype's byte order.
 pub fn value_bytes(v: &Value) -> Vec<u8> {
-    let host = v.dtype.byteorder() == ByteOrder::Host
+    value_bytes_in(v, v.dtype.byteorder())
+}
+
+/// Register bytes of a value in the byte order of what it is compared with (a payload field
+/// is in network order whatever its datatype, a meta key in host order).
+pub fn value_bytes_in(v: &Value, order: ByteOrder) -> Vec<u8> {
+    let host = order == ByteOrder::Host
         && !matches!(v.dtype, Datatype::IfName | Datatype::String)
         && v.data.len() <= 16;
     if host && cfg!(target_endian = "little") {
@@ -28,16 +34,49 @@ fn pad4(mut b: Vec<u8>) -> Vec<u8> {
 
 /// The bytes of a key expression (a value or a concatenation of values).
 pub fn key_bytes(e: &Expr) -> Option<Vec<u8>> {
+    key_bytes_in(e, &[])
+}
+
+/// Key bytes with the byte order of each field (empty: each datatype's own).
+pub fn key_bytes_in(e: &Expr, orders: &[ByteOrder]) -> Option<Vec<u8>> {
+    let order_of = |i: usize, v: &Value| orders.get(i).copied().unwrap_or(v.dtype.byteorder());
     match &e.kind {
-        ExprKind::Value(v) => Some(value_bytes(v)),
+        ExprKind::Value(v) => Some(value_bytes_in(v, order_of(0, v))),
         ExprKind::Concat(parts) => {
             let mut out = Vec::new();
-            for p in parts {
-                out.extend(pad4(key_bytes(p)?));
+            for (i, p) in parts.iter().enumerate() {
+                let b = match &p.kind {
+                    ExprKind::Value(v) => value_bytes_in(v, order_of(i, v)),
+                    _ => key_bytes(p)?,
+                };
+                out.extend(pad4(b));
             }
             Some(out)
         }
         _ => None,
+    }
+}
+
+/// The byte order a selector's value has in a register.
+pub fn order_of(e: &Expr) -> ByteOrder {
+    match &e.kind {
+        ExprKind::Payload(_) | ExprKind::RawPayload { .. } => ByteOrder::Big,
+        ExprKind::Meta(k) if k.name == "protocol" => ByteOrder::Big,
+        ExprKind::Meta(k) => k.dtype.byteorder(),
+        ExprKind::Ct { key, .. } => match key.dtype {
+            Datatype::Invalid => ByteOrder::Big,
+            t => t.byteorder(),
+        },
+        ExprKind::Binop(_, l, _) => order_of(l),
+        _ => ByteOrder::Host,
+    }
+}
+
+/// Per-field byte orders of a (possibly concatenated) selector.
+pub fn orders_of(e: &Expr) -> Vec<ByteOrder> {
+    match &e.kind {
+        ExprKind::Concat(p) => p.iter().map(order_of).collect(),
+        _ => vec![order_of(e)],
     }
 }
 
@@ -98,12 +137,13 @@ fn bounds(e: &Expr) -> Option<(Vec<u8>, Vec<u8>)> {
 }
 
 /// Register-order bytes of a big-endian key of type `t`.
-fn to_reg(t: Datatype, be: Vec<u8>) -> Vec<u8> {
-    value_bytes(&Value {
+fn to_reg(t: Datatype, be: Vec<u8>, order: Option<ByteOrder>) -> Vec<u8> {
+    let v = Value {
         dtype: t,
         bits: be.len() as u32 * 8,
         data: be,
-    })
+    };
+    value_bytes_in(&v, order.unwrap_or(t.byteorder()))
 }
 
 fn common(el: &Elem, set_timeout: bool) -> SetElem {
@@ -126,11 +166,21 @@ fn common(el: &Elem, set_timeout: bool) -> SetElem {
 /// end-flagged elements at one past each interval (plus a leading zero end element when
 /// `leading_zero` and the first interval does not start at zero), sorted and merged.
 pub fn elements(elems: &[Elem], interval: bool, leading_zero: bool) -> Option<Vec<SetElem>> {
+    elements_in(elems, interval, leading_zero, &[])
+}
+
+/// [`elements`] with the key fields' byte orders (an anonymous set keyed by a selector).
+pub fn elements_in(
+    elems: &[Elem],
+    interval: bool,
+    leading_zero: bool,
+    orders: &[ByteOrder],
+) -> Option<Vec<SetElem>> {
     if !interval {
         let mut out = Vec::with_capacity(elems.len());
         for el in elems {
             let mut k = common(el, true);
-            k.key = Some(Data::Value(key_bytes(&el.key)?));
+            k.key = Some(Data::Value(key_bytes_in(&el.key, orders)?));
             out.push(k);
         }
         return Some(out);
@@ -169,7 +219,7 @@ pub fn elements(elems: &[Elem], interval: bool, leading_zero: bool) -> Option<Ve
             if first.0.iter().any(|&b| b != 0) {
                 let zero = vec![0u8; first.0.len()];
                 let mut k = SetElem::default();
-                k.key = Some(Data::Value(to_reg(first.3, zero)));
+                k.key = Some(Data::Value(to_reg(first.3, zero, orders.first().copied())));
                 k.flags = Some(NFT_SET_ELEM_INTERVAL_END);
                 out.push(k);
             }
@@ -177,11 +227,11 @@ pub fn elements(elems: &[Elem], interval: bool, leading_zero: bool) -> Option<Ve
     }
     for (lo, hi, el, t) in merged {
         let mut k = common(el, true);
-        k.key = Some(Data::Value(to_reg(t, lo)));
+        k.key = Some(Data::Value(to_reg(t, lo, orders.first().copied())));
         out.push(k);
         if let Some(end) = succ(&hi) {
             let mut e = SetElem::default();
-            e.key = Some(Data::Value(to_reg(t, end)));
+            e.key = Some(Data::Value(to_reg(t, end, orders.first().copied())));
             e.flags = Some(NFT_SET_ELEM_INTERVAL_END);
             out.push(e);
         }

@@ -11,7 +11,7 @@ use nfnl::nftables::{
 use nfnl::nftables::expr::Counter;
 
 use super::anon::{elem_msgs, set_msg};
-use super::data::{elements, key_bytes};
+use super::data::elements;
 use super::rule::{stateful, RuleLin};
 use super::{Body, Out};
 use crate::ast::*;
@@ -273,7 +273,6 @@ fn elems(scope: &Scope, r: &ObjRef, msg: u8, flags: u16, span: Span, v: &mut Vec
         m.list_spans = per.iter().take(count).copied().collect();
         v.push(m);
     }
-    let _ = key_bytes;
 }
 
 fn obj(o: &Obj, excl: u16, span: Span, v: &mut Vec<Out>) {

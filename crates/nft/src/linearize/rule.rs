@@ -11,7 +11,7 @@ use nfnl::nftables::expr::{
 use nfnl::nftables::Data;
 
 use super::anon::AnonSet;
-use super::data::{key_bytes, value_bytes, verdict};
+use super::data::{key_bytes_in, order_of, orders_of, value_bytes, value_bytes_in, verdict};
 use crate::ast::*;
 use crate::eval::{single_type, Ty};
 
@@ -328,7 +328,7 @@ impl<'a> RuleLin<'a> {
             let ExprKind::Value(v) = &r.kind else {
                 continue;
             };
-            let mut val = value_bytes(v);
+            let mut val = value_bytes_in(v, order_of(cur));
             val.resize(n, 0);
             match op {
                 BinOp::And => {
@@ -431,8 +431,9 @@ impl<'a> RuleLin<'a> {
                 } else {
                     NFT_RANGE_EQ
                 });
-                r.from = key_bytes(lo).map(Data::Value);
-                r.to = key_bytes(hi).map(Data::Value);
+                let o = orders_of(left);
+                r.from = key_bytes_in(lo, &o).map(Data::Value);
+                r.to = key_bytes_in(hi, &o).map(Data::Value);
                 self.push(Expr_::Range(r), span);
                 self.put_reg(Some(left));
             }
@@ -468,7 +469,7 @@ impl<'a> RuleLin<'a> {
             {
                 let sreg = self.get_reg(Some(left));
                 self.gen(left, sreg);
-                let val = value_bytes(v);
+                let val = value_bytes_in(v, order_of(left));
                 let n = val.len();
                 if matches!(left.kind, ExprKind::Binop(..)) {
                     self.cmp(sreg, NFT_CMP_EQ, val, span);
@@ -490,7 +491,7 @@ impl<'a> RuleLin<'a> {
                     }
                 }
                 self.gen(left, sreg);
-                if let Some(b) = key_bytes(right) {
+                if let Some(b) = key_bytes_in(right, &orders_of(left)) {
                     self.cmp(sreg, cmp_op, b, span);
                 }
                 self.put_reg(Some(left));
@@ -525,7 +526,8 @@ impl<'a> RuleLin<'a> {
                 let id = (self.set_id)();
                 let key_types: Vec<Ty> =
                     crate::eval::selector_types(key, self.family).unwrap_or_default();
-                let a = AnonSet::new(id, map, key_types, elems.clone(), target.span);
+                let mut a = AnonSet::new(id, map, key_types, elems.clone(), target.span);
+                a.orders = orders_of(key);
                 let name = a.name().to_string();
                 self.anon.push(a);
                 (name, Some(id))
