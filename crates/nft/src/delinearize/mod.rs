@@ -24,6 +24,7 @@ use value::Part;
 #[derive(Debug, Clone)]
 pub struct SetInfo {
     pub key_len: u32,
+    pub key_type: u32,
     pub data_type: u32,
     pub anonymous: bool,
     /// Default timeout, ms.
@@ -42,6 +43,7 @@ impl SetLookup for CachedTable {
         let s = &self.set(name)?.set;
         Some(SetInfo {
             key_len: s.key_len.unwrap_or(0),
+            key_type: s.key_type.unwrap_or(0),
             data_type: s.data_type.unwrap_or(0),
             anonymous: s.flag(NFT_SET_ANONYMOUS),
             timeout: s.timeout,
@@ -213,7 +215,9 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
     if !interval || parts.len() > 1 {
         // One big-endian part sorts by its value; host-order parts and
         // concatenations sort as one little-endian number.
-        if parts.len() == 1 && parts[0].order == crate::ast::ByteOrder::Big {
+        if (parts.len() == 1 && parts[0].order == crate::ast::ByteOrder::Big)
+            || (interval && parts.len() > 1)
+        {
             list.sort_by(|a, b| a.key_bytes().cmp(b.key_bytes()));
         } else {
             list.sort_by(|a, b| le_cmp(a.key_bytes(), b.key_bytes()));
@@ -319,7 +323,7 @@ pub fn chain(t: &CachedTable, c: &nfnl::nftables::Chain) -> crate::ast::Chain {
 mod tests;
 
 /// A stateful expression attached to a set or an element, as a statement.
-fn stateful(x: &nfnl::nftables::Expr) -> Option<crate::ast::Stmt> {
+pub(crate) fn stateful(x: &nfnl::nftables::Expr) -> Option<crate::ast::Stmt> {
     use crate::ast::{Stmt, StmtKind};
     let kind = match x {
         nfnl::nftables::Expr::Counter(c) => StmtKind::Counter {

@@ -77,6 +77,28 @@ impl<'a> Parser<'a> {
 
     /// The expression of `len` bytes starting at register `r`: one register,
     /// or a concatenation of consecutive ones.
+    /// `key_at`, with constants (immediates) typed by the set's key parts.
+    fn set_key_at(&self, r: u32, info: &super::SetInfo) -> Option<(Expr, Vec<Part>, Option<u32>)> {
+        let (expr, parts, prefix) = self.key_at(r, info.key_len as usize)?;
+        let set_parts = value::key_parts(info.key_type, info.key_len);
+        let ExprKind::Concat(items) = &expr.kind else {
+            return Some((expr, parts, prefix));
+        };
+        let mut at = reg32(r);
+        let mut out = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let reg = self.regs.get(&at)?;
+            match (&reg.raw, set_parts.get(i)) {
+                (Some(bytes), Some(p)) if set_parts.len() == items.len() => {
+                    out.push(value::val_expr(value::value(p, bytes)))
+                }
+                _ => out.push(item.clone()),
+            }
+            at += (reg.part.reg_bytes() / 4) as u32;
+        }
+        Some((e(ExprKind::Concat(out)), parts, prefix))
+    }
+
     fn key_at(&self, r: u32, len: usize) -> Option<(Expr, Vec<Part>, Option<u32>)> {
         let first = self.regs.get(&reg32(r))?;
         if first.part.reg_bytes() >= len {
@@ -612,7 +634,7 @@ impl<'a> Parser<'a> {
             .find(&name)
             .ok_or_else(|| format!("unknown set {name}"))?;
         let (key, parts, _) = self
-            .key_at(l.sreg.unwrap_or(1), info.key_len as usize)
+            .set_key_at(l.sreg.unwrap_or(1), &info)
             .ok_or("lookup on an empty register")?;
         let map = if info.anonymous {
             e(ExprKind::Set(self.sets.elems(&name, &parts)))
@@ -734,7 +756,7 @@ impl<'a> Parser<'a> {
             .find(&name)
             .ok_or_else(|| format!("unknown set {name}"))?;
         let (key, _, _) = self
-            .key_at(d.sreg_key.unwrap_or(1), info.key_len as usize)
+            .set_key_at(d.sreg_key.unwrap_or(1), &info)
             .ok_or("dynset on an empty register")?;
         let op = match d.op.unwrap_or(0) {
             NFT_DYNSET_OP_ADD => SetOp::Add,
@@ -742,20 +764,13 @@ impl<'a> Parser<'a> {
             _ => SetOp::Delete,
         };
         let timeout = d.timeout.filter(|&t| t != 0 && Some(t) != info.timeout);
-        let mut stmts = Vec::new();
-        for x in d
+        let stmts = d
             .expr
             .iter()
             .map(|b| b.as_ref())
             .chain(d.exprs.iter().flatten())
-        {
-            if let KExpr::Counter(c) = x {
-                stmts.push(s(StmtKind::Counter {
-                    packets: c.packets.unwrap_or(0),
-                    bytes: c.bytes.unwrap_or(0),
-                }));
-            }
-        }
+            .filter_map(super::stateful)
+            .collect();
         self.stmts.push(s(StmtKind::Set {
             op,
             set: name,

@@ -97,7 +97,18 @@ pub fn rule(stmts: &mut Vec<Stmt>) {
     let mut i = 0;
     while i < stmts.len() {
         if let Some(p) = dependency(&stmts[i]) {
-            if stmts[i + 1..].iter().any(|s| stmt_protos(s).contains(&p)) {
+            // icmp implies IPv4 and icmpv6 IPv6 in inet tables.
+            let implied = |x: &Proto| {
+                *x == p
+                    || matches!(
+                        (p, x),
+                        (Proto::Ip, Proto::Icmp) | (Proto::Ip6, Proto::Icmpv6)
+                    )
+            };
+            if stmts[i + 1..]
+                .iter()
+                .any(|s| stmt_protos(s).iter().any(implied))
+            {
                 stmts.remove(i);
                 continue;
             }

@@ -99,6 +99,7 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
         ExprKind::Value(v) => match value::json(v, vo(o)) {
             Json::Num(n) => n.to_string(),
             Json::Str(x) => s(&x),
+            Json::Raw(r) => r,
         },
         ExprKind::Literal(l) => match l {
             crate::ast::Literal::Ident(x) | crate::ast::Literal::Str(x) => s(x),
@@ -111,7 +112,14 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
             "prefix",
             obj(&[("addr", expr(a, o)), ("len", len.to_string())]),
         )]),
-        ExprKind::Range(a, b) => obj(&[("range", arr(vec![expr(a, o), expr(b, o)]))]),
+        ExprKind::Range(a, b) => {
+            // Ranges print protocols as numbers.
+            let n = Opts {
+                numeric: true,
+                ..o.clone()
+            };
+            obj(&[("range", arr(vec![expr(a, &n), expr(b, &n)]))])
+        }
         ExprKind::Concat(items) => {
             obj(&[("concat", arr(items.iter().map(|x| expr(x, o)).collect()))])
         }
@@ -382,6 +390,7 @@ pub fn stmt(st: &Stmt, family: u8, o: &Opts) -> String {
             set,
             key,
             timeout,
+            stmts,
             ..
         } => {
             let verb = match op {
@@ -396,10 +405,18 @@ pub fn stmt(st: &Stmt, family: u8, o: &Opts) -> String {
                     obj(&[("val", k), ("timeout", (t / 1000).to_string())]),
                 )]);
             }
-            obj(&[(
-                "set",
-                obj(&[("op", s(verb)), ("elem", k), ("set", s(&format!("@{set}")))]),
-            )])
+            let mut f = vec![("op", s(verb)), ("elem", k), ("set", s(&format!("@{set}")))];
+            if !stmts.is_empty() {
+                let decl = Opts {
+                    stateless: true,
+                    ..o.clone()
+                };
+                f.push((
+                    "stmt",
+                    arr(stmts.iter().map(|x| stmt(x, family, &decl)).collect()),
+                ));
+            }
+            obj(&[("set", obj(&f))])
         }
         StmtKind::Log(l) => {
             let mut f = Vec::new();

@@ -31,7 +31,14 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
         },
         ExprKind::Verdict(v) => verdict(v),
         ExprKind::Prefix(v, len) => format!("{}/{len}", expr(v, o)),
-        ExprKind::Range(a, b) => format!("{}-{}", expr(a, o), expr(b, o)),
+        ExprKind::Range(a, b) => {
+            // Ranges print protocols as numbers.
+            let n = Opts {
+                numeric: true,
+                ..o.clone()
+            };
+            format!("{}-{}", expr(a, &n), expr(b, &n))
+        }
         ExprKind::Concat(items) => items
             .iter()
             .map(|x| expr(x, o))

@@ -76,6 +76,63 @@ const ICMPX_CODE: &[(u64, &str)] = &[
     (3, "admin-prohibited"),
 ];
 
+const ICMP_TYPE: &[(u64, &str)] = &[
+    (0, "echo-reply"),
+    (3, "destination-unreachable"),
+    (4, "source-quench"),
+    (5, "redirect"),
+    (8, "echo-request"),
+    (9, "router-advertisement"),
+    (10, "router-solicitation"),
+    (11, "time-exceeded"),
+    (12, "parameter-problem"),
+    (13, "timestamp-request"),
+    (14, "timestamp-reply"),
+    (15, "info-request"),
+    (16, "info-reply"),
+    (17, "address-mask-request"),
+    (18, "address-mask-reply"),
+];
+const ICMPV6_TYPE: &[(u64, &str)] = &[
+    (1, "destination-unreachable"),
+    (2, "packet-too-big"),
+    (3, "time-exceeded"),
+    (4, "parameter-problem"),
+    (128, "echo-request"),
+    (129, "echo-reply"),
+    (130, "mld-listener-query"),
+    (131, "mld-listener-report"),
+    (132, "mld-listener-done"),
+    (133, "nd-router-solicit"),
+    (134, "nd-router-advert"),
+    (135, "nd-neighbor-solicit"),
+    (136, "nd-neighbor-advert"),
+    (137, "nd-redirect"),
+    (138, "router-renumbering"),
+    (141, "ind-neighbor-solicit"),
+    (142, "ind-neighbor-advert"),
+    (143, "mld2-listener-report"),
+];
+
+/// Several flags: one name as a string; more as an array (ct state) or an
+/// `{"|": [...]}` expression (tcp flags).
+fn flag_list(table: &[(u64, &'static str)], n: u64, or_expr: bool) -> Json {
+    let names: Vec<&str> = table
+        .iter()
+        .filter(|(v, _)| n & v != 0)
+        .map(|(_, s)| *s)
+        .collect();
+    if names.len() <= 1 || table.iter().fold(n, |acc, (v, _)| acc & !v) != 0 {
+        return Json::Str(flags(table, n));
+    }
+    let items: Vec<String> = names.iter().map(|x| format!("\"{x}\"")).collect();
+    if or_expr {
+        Json::Raw(format!("{{\"|\": [{}]}}", items.join(", ")))
+    } else {
+        Json::Raw(format!("[{}]", items.join(", ")))
+    }
+}
+
 /// The name of an IP protocol number, as nft prints `inet_proto` values.
 pub fn proto_name(n: u64) -> Option<&'static str> {
     Some(match n {
@@ -132,15 +189,23 @@ fn hex(v: &Value) -> String {
 pub enum Json {
     Num(u64),
     Str(String),
+    /// Already-encoded JSON (flag lists).
+    Raw(String),
 }
 
 /// A value as nft's text output shows it.
 pub fn text(v: &Value, o: ValueOpts) -> String {
-    if v.dtype == Datatype::Mark {
-        return hex(v);
+    let num = v.as_u64().unwrap_or(0);
+    match v.dtype {
+        Datatype::Mark => return hex(v),
+        Datatype::CtState if !o.numeric => return flags(CT_STATE, num),
+        Datatype::CtStatus if !o.numeric => return flags(CT_STATUS, num),
+        Datatype::TcpFlag if !o.numeric => return flags(TCP_FLAGS, num).replace(',', " | "),
+        _ => {}
     }
     match json(v, o) {
         Json::Num(n) => n.to_string(),
+        Json::Raw(r) => r,
         Json::Str(s) => match v.dtype {
             Datatype::String | Datatype::IfName | Datatype::IfIndex => format!("\"{s}\""),
             _ => s,
@@ -173,9 +238,11 @@ pub fn json(v: &Value, o: ValueOpts) -> Json {
                 Json::Str(hex(v))
             }
         }
-        Datatype::CtState if !o.numeric => Json::Str(flags(CT_STATE, num)),
-        Datatype::CtStatus if !o.numeric => Json::Str(flags(CT_STATUS, num)),
-        Datatype::TcpFlag if !o.numeric => Json::Str(flags(TCP_FLAGS, num).replace(',', "|")),
+        Datatype::CtState if !o.numeric => flag_list(CT_STATE, num, false),
+        Datatype::CtStatus if !o.numeric => flag_list(CT_STATUS, num, false),
+        Datatype::TcpFlag if !o.numeric => flag_list(TCP_FLAGS, num, true),
+        Datatype::IcmpType if !o.numeric => sym(ICMP_TYPE, num).map(s).unwrap_or(Json::Num(num)),
+        Datatype::Icmp6Type if !o.numeric => sym(ICMPV6_TYPE, num).map(s).unwrap_or(Json::Num(num)),
         Datatype::FibAddr => match FIB_ADDR.get(num as usize) {
             Some(x) if !o.numeric => s(x),
             _ => Json::Num(num),
