@@ -79,10 +79,16 @@ fn head_closes_the_pipe() {
             if !args.starts_with("-j") {
                 assert_eq!(out, rout, "{args}: first line differs from the reference");
             }
-            assert_eq!(
-                status, rstatus,
-                "{args}: exit status differs from the reference"
-            );
+            if args.starts_with("list set") {
+                // Smaller than a pipe buffer: whether the writer sees the
+                // closed pipe depends on timing, for both tools.
+                assert!(status == "0" || status == "141", "{args}: status {status}");
+            } else {
+                assert_eq!(
+                    status, rstatus,
+                    "{args}: exit status differs from the reference"
+                );
+            }
         }
     });
 }
