@@ -382,14 +382,19 @@ impl<'a> Parser<'a> {
         };
         let kw = self.word();
         if matches!(kw, Some("position" | "handle" | "index")) {
-            self.bump();
+            let kwspan = self.bump().span;
             let (n, nspan) = self.number()?;
             match kw {
                 Some("position") => rule.position = Some(n),
                 Some("handle") => rule.handle = Some(n),
                 _ => rule.index = Some(n),
             }
-            rule.loc_span = nspan;
+            // nftables records `index N`/`position N` whole, `handle N` by its number.
+            rule.loc_span = if kw == Some("handle") {
+                nspan
+            } else {
+                kwspan.to(nspan)
+            };
         }
         self.rule_body(&mut rule)?;
         rule.span = start.to(self.prev_span());
