@@ -95,6 +95,12 @@ impl Ctx {
         self.links.get_or_insert_with(Vec::new)
     }
 
+    /// Preset the interface cache (printers' unit tests use recorded
+    /// messages whose ifindexes mean nothing on the test host).
+    pub fn set_links(&mut self, links: Vec<LinkEntry>) {
+        self.links = Some(links);
+    }
+
     /// Forget the cache (after a change of names).
     pub fn reset_links(&mut self) {
         self.links = None;

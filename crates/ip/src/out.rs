@@ -265,6 +265,11 @@ impl Out {
             self.buf.push('\n');
         }
     }
+    /// Hand over what has been printed so far (tests, batch capture).
+    pub fn take(&mut self) -> String {
+        std::mem::take(&mut self.buf)
+    }
+
     /// Write what we have to stdout (a closed pipe just ends the output).
     pub fn flush(&mut self) {
         if !self.buf.is_empty() {

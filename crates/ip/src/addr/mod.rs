@@ -3,6 +3,8 @@
 //! (ipaddress.c `do_ipaddr`, `ipaddr_modify`).
 
 pub mod list;
+#[cfg(test)]
+mod tests;
 
 use crate::cli::{matches, Args, AF_INET, AF_INET6, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELADDR, RTM_NEWADDR};

@@ -4,6 +4,8 @@
 
 mod get;
 pub mod show;
+#[cfg(test)]
+mod tests;
 
 use crate::attr::Tb;
 use crate::cli::{matches, read_family, Args, AF_INET, AF_INET6, AF_UNSPEC};
