@@ -190,3 +190,31 @@ fn sets_maps_nat() {
         "Statement after terminal statement has no effect",
     );
 }
+
+#[test]
+fn defines() {
+    let text = "define ports = { 22, 80 }
+define lan = 10.0.0.0/8
+define target = c
+add table ip t
+add chain ip t c
+add rule ip t c ip saddr $lan tcp dport $ports jump $target
+";
+    let out = nft::run::debug_netlink(text).unwrap_or_else(|e| panic!("{e:?}"));
+    assert!(out.contains("[ lookup reg 1 set __set%d ]"), "{out}");
+    assert!(
+        out.contains("[ payload load 1b @ network header + 12 => reg 1 ]"),
+        "{out}"
+    );
+    assert!(out.contains("[ immediate reg 0 jump -> c ]"), "{out}");
+    let err = nft::run::debug_netlink(
+        "add table ip t\nadd chain ip t c\nadd rule ip t c ip saddr $nope drop\n",
+    )
+    .expect_err("undefined variable");
+    assert_eq!(err[0].msg, "unknown identifier 'nope'");
+    // A define naming itself does not loop forever.
+    let e = nft::run::debug_netlink(
+        "define a = $a\nadd table ip t\nadd chain ip t c\nadd rule ip t c ip saddr $a drop\n",
+    );
+    assert!(e.is_err());
+}

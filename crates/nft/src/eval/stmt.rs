@@ -403,6 +403,11 @@ pub(crate) fn same_types(a: &[Ty], b: &[Ty]) -> bool {
         })
 }
 
+/// Statements nothing may follow (a verdict map is not one: its lookup may find nothing).
 fn is_terminal(s: &Stmt) -> bool {
-    matches!(s.kind, StmtKind::Verdict(_) | StmtKind::Reject { .. })
+    match &s.kind {
+        StmtKind::Verdict(e) => matches!(e.kind, ExprKind::Verdict(_)),
+        StmtKind::Reject { .. } => true,
+        _ => false,
+    }
 }

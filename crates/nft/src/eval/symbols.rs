@@ -414,6 +414,13 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
                 )),
             }
         }
+        (Datatype::IfIndex, Literal::Ident(s) | Literal::Str(s)) => match ifindex(s) {
+            Some(i) => Ok(Value::num(t, bits, i as u64)),
+            None => Err(ErrorRecord::new(
+                span,
+                format!("Interface does not exist: {s}"),
+            )),
+        },
         (Datatype::InetProto, Literal::Ident(s) | Literal::Str(s)) => {
             match PROTOCOLS.iter().find(|(n, _)| n == s) {
                 Some((_, v)) => Ok(Value::num(t, bits, *v)),
@@ -476,4 +483,12 @@ pub fn code_value(table: &[(&str, u64)], name: &str) -> Option<u8> {
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, v)| *v as u8)
+}
+
+/// if_nametoindex(3): the index of a network interface in the current namespace.
+fn ifindex(name: &str) -> Option<u32> {
+    let c = std::ffi::CString::new(name).ok()?;
+    // SAFETY: `c` is a valid NUL-terminated string for the duration of the call.
+    let i = unsafe { libc::if_nametoindex(c.as_ptr()) };
+    (i != 0).then_some(i)
 }

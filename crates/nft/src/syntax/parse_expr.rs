@@ -45,6 +45,7 @@ impl<'a> Parser<'a> {
 
     /// A right-hand side: a set, a set reference, or values (`a,b,c` is a flag list).
     pub(crate) fn rhs_expr(&mut self) -> PResult<Expr> {
+        self.expand_variable()?;
         if self.is_punct("{") || self.is_punct("@") {
             return self.primary_expr();
         }
@@ -102,6 +103,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn primary_expr(&mut self) -> PResult<Expr> {
+        self.expand_variable()?;
         let start = self.span();
         let kind = match self.tok().clone() {
             Tok::Number(n) => {

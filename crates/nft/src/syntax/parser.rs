@@ -36,7 +36,8 @@ pub fn parse(src: &str) -> Parsed {
             }
         });
         match res {
-            Ok(cmd) => out.cmds.push((cmd, start.to(p.prev_span()))),
+            Ok(Some(cmd)) => out.cmds.push((cmd, start.to(p.prev_span()))),
+            Ok(None) => {}
             Err(e) => {
                 out.errors.push(e);
                 if out.errors.len() >= MAX_ERRORS {
@@ -52,6 +53,10 @@ pub fn parse(src: &str) -> Parsed {
 pub(crate) struct Parser<'a> {
     toks: Vec<Token<'a>>,
     i: usize,
+    /// `define NAME = …`: the tokens a `$NAME` stands for.
+    defines: std::collections::HashMap<String, Vec<Token<'a>>>,
+    /// Nested expansions at the current position (a self-referencing define must not loop).
+    expansions: (usize, u32),
 }
 
 impl<'a> Parser<'a> {
@@ -59,6 +64,8 @@ impl<'a> Parser<'a> {
         Parser {
             toks: Lexer::new(src).tokens(),
             i: 0,
+            defines: std::collections::HashMap::new(),
+            expansions: (usize::MAX, 0),
         }
     }
 
@@ -166,6 +173,7 @@ impl<'a> Parser<'a> {
 
     /// An identifier (bison `identifier: STRING | LAST`).
     pub fn ident(&mut self) -> PResult<(String, Span)> {
+        self.expand_variable()?;
         match self.tok() {
             Tok::Word(w) if !is_keyword(w) || *w == "last" => {
                 let t = self.bump();
@@ -238,7 +246,78 @@ impl<'a> Parser<'a> {
 
     // ---- commands ----
 
-    fn command(&mut self) -> PResult<Cmd> {
+    fn command(&mut self) -> PResult<Option<Cmd>> {
+        match self.word() {
+            Some("define" | "redefine") => {
+                self.bump();
+                self.define()?;
+                return Ok(None);
+            }
+            Some("undefine") => {
+                self.bump();
+                let (name, span) = self.any_word()?;
+                if self.defines.remove(&name).is_none() {
+                    return Err(self.error(span, format!("undefined symbol '{name}'")));
+                }
+                return Ok(None);
+            }
+            _ => {}
+        }
+        self.command_inner().map(Some)
+    }
+
+    /// `define NAME = tokens…` up to the end of the line (braces may span lines).
+    fn define(&mut self) -> PResult<()> {
+        let (name, _) = self.any_word()?;
+        self.expect_punct("=")?;
+        let mut toks = Vec::new();
+        let mut depth = 0i32;
+        loop {
+            match self.tok() {
+                Tok::Eof => break,
+                Tok::Newline | Tok::Punct(";") if depth <= 0 => break,
+                Tok::Punct("{") => depth += 1,
+                Tok::Punct("}") => depth -= 1,
+                _ => {}
+            }
+            let t = self.bump();
+            if t.tok != Tok::Newline {
+                toks.push(t);
+            }
+        }
+        if toks.is_empty() {
+            return Err(self.unexpected(&[]));
+        }
+        self.defines.insert(name, toks);
+        Ok(())
+    }
+
+    /// At `$NAME`: replace it with the define's tokens (false when not at a `$`).
+    pub fn expand_variable(&mut self) -> PResult<bool> {
+        if !self.is_punct("$") {
+            return Ok(false);
+        }
+        let dollar = self.span();
+        let Some(name) = self.word_at(1) else {
+            return Err(self.unexpected(&[]));
+        };
+        let span = dollar.to(self.toks[(self.i + 1).min(self.toks.len() - 1)].span);
+        let Some(body) = self.defines.get(name).cloned() else {
+            return Err(self.error(span, format!("unknown identifier '{name}'")));
+        };
+        self.expansions = match self.expansions {
+            (pos, n) if pos == self.i => (pos, n + 1),
+            _ => (self.i, 1),
+        };
+        if self.expansions.1 > 64 {
+            return Err(self.error(span, format!("variable '{name}' refers to itself")));
+        }
+        let end = (self.i + 2).min(self.toks.len() - 1);
+        self.toks.splice(self.i..end, body);
+        Ok(true)
+    }
+
+    fn command_inner(&mut self) -> PResult<Cmd> {
         let Some(w) = self.word() else {
             return Err(self.unexpected(&[]));
         };
