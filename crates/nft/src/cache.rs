@@ -29,6 +29,8 @@ pub struct Want {
     /// Only this set's elements.
     pub set_name: Option<String>,
     pub objs: bool,
+    /// Anonymous sets with their elements, for rules streamed separately.
+    pub anon_elems: bool,
 }
 
 impl Want {
@@ -44,6 +46,7 @@ impl Want {
             elements: true,
             set_name: None,
             objs: true,
+            anon_elems: true,
         }
     }
 }
@@ -182,18 +185,19 @@ impl Cache {
             };
             let want_rules = want.rules || want.rule_chain.is_some();
             let mut sets = Vec::new();
-            if want.sets || want_rules || want.set_name.is_some() {
+            let anon_wanted = want_rules || want.anon_elems;
+            if want.sets || anon_wanted || want.set_name.is_some() {
                 for set in sock.nft_sets(f, Some(&tname))? {
                     let name = set.name.clone().unwrap_or_default();
                     if let Some(only) = &want.set_name {
-                        if !want_rules && &name != only {
+                        if !anon_wanted && &name != only {
                             continue;
                         }
                     }
                     let anon = set.flag(nfnl::nftables::consts::NFT_SET_ANONYMOUS);
                     let named_wanted =
                         want.elements && want.set_name.as_ref().is_none_or(|only| *only == name);
-                    let elems = if (anon && want_rules) || (!anon && named_wanted) {
+                    let elems = if (anon && anon_wanted) || (!anon && named_wanted) {
                         sock.nft_elems(f, &tname, &name)?
                     } else {
                         Vec::new()

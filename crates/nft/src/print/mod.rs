@@ -117,6 +117,16 @@ pub fn list(
     if want.table.is_some() && want.family.is_none() {
         want.family = named_family;
     }
+    // Rules are not cached: they are streamed from the kernel as they print.
+    let stream_chain = want.rule_chain.take();
+    want.rules = false;
+    want.anon_elems = matches!(
+        cmd.what,
+        ListWhat::Ruleset | ListWhat::Table | ListWhat::Chain
+    );
+    if cmd.what == ListWhat::Chain {
+        want.chains = true;
+    }
     let cache = match Cache::fetch(sock, &want) {
         Ok(c) => c,
         Err(e) if e.errno() == Some(libc::ENOENT) => {
@@ -127,15 +137,16 @@ pub fn list(
     if let Some(rec) = lookup::check(sock, cmd, &cache)? {
         return Err(ListError::NotFound(rec));
     }
+    let _ = stream_chain;
     if o.json {
         let mut doc = json::Doc::start(out)?;
         for t in &cache.tables {
-            json_table(&mut doc, t, cmd, o)?;
+            json_table(&mut doc, sock, t, cmd, o)?;
         }
         doc.end()?;
     } else {
         for t in &cache.tables {
-            text_table(out, t, cmd, o)?;
+            text_table(out, sock, t, cmd, o)?;
         }
     }
     Ok(())
@@ -159,7 +170,114 @@ fn family_name(t: &CachedTable) -> &'static str {
         .unwrap_or("unknown")
 }
 
-fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io::Result<()> {
+/// Stream the rules of `t` (of one chain, or all) to `f`, in kernel order.
+fn each_rule(
+    sock: &mut Socket,
+    t: &CachedTable,
+    chain: Option<&str>,
+    mut f: impl FnMut(&nfnl::nftables::Rule) -> io::Result<()>,
+) -> Result<(), ListError> {
+    let mut io_err = None;
+    let res = sock.nft_rules_each(t.family(), Some(t.name()), chain, |r| {
+        if r.table.as_deref() != Some(t.name()) || io_err.is_some() {
+            return Ok(());
+        }
+        if let Err(e) = f(&r) {
+            io_err = Some(e);
+        }
+        Ok(())
+    });
+    if let Some(e) = io_err {
+        return Err(ListError::Io(e));
+    }
+    res.map_err(ListError::Netlink)
+}
+
+/// Where a streamed chain listing is: the next chain to open, the open one.
+struct Cursor {
+    next: usize,
+    open: Option<usize>,
+    delim: &'static str,
+}
+
+impl Cursor {
+    /// Close the open chain and open every chain up to `target`, printing
+    /// the ones before it empty.
+    fn open_upto(
+        &mut self,
+        w: &mut dyn Write,
+        t: &CachedTable,
+        chains: &[&nfnl::nftables::Chain],
+        o: &Opts,
+        target: usize,
+    ) -> io::Result<()> {
+        if self.open.is_some() {
+            writeln!(w, "\t}}")?;
+        }
+        while self.next <= target {
+            w.write_all(self.delim.as_bytes())?;
+            self.delim = "\n";
+            text::chain_head(w, &delinearize::chain(t, chains[self.next]), t.family(), o)?;
+            if self.next < target {
+                writeln!(w, "\t}}")?;
+            }
+            self.next += 1;
+        }
+        self.open = Some(target);
+        Ok(())
+    }
+}
+
+/// Chains with their rules, streamed: a chain opens when its first rule
+/// arrives (or a later chain's does); chains without rules print empty in
+/// their place.
+fn chains_streamed(
+    w: &mut dyn Write,
+    sock: &mut Socket,
+    t: &CachedTable,
+    chains: &[&nfnl::nftables::Chain],
+    o: &Opts,
+    delim: &'static str,
+) -> Result<(), ListError> {
+    let index: std::collections::HashMap<&str, usize> = chains
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_deref().unwrap_or(""), i))
+        .collect();
+    let only = (chains.len() == 1).then(|| chains[0].name.as_deref().unwrap_or(""));
+    let mut cur = Cursor {
+        next: 0,
+        open: None,
+        delim,
+    };
+    each_rule(sock, t, only, |r| {
+        let Some(&i) = index.get(r.chain.as_deref().unwrap_or("")) else {
+            return Ok(());
+        };
+        if cur.open != Some(i) {
+            if i < cur.next {
+                return Ok(());
+            }
+            cur.open_upto(w, t, chains, o, i)?;
+        }
+        text::rule_line(w, &delinearize::rule(t, r), o)
+    })?;
+    if let Some(last) = chains.len().checked_sub(1) {
+        if cur.open != Some(last) {
+            cur.open_upto(w, t, chains, o, last)?;
+        }
+        writeln!(w, "\t}}")?;
+    }
+    Ok(())
+}
+
+fn text_table(
+    w: &mut dyn Write,
+    sock: &mut Socket,
+    t: &CachedTable,
+    cmd: &ListCmd,
+    o: &Opts,
+) -> Result<(), ListError> {
     let head = |w: &mut dyn Write| -> io::Result<()> {
         write!(w, "table {} {} {{", family_name(t), t.name())?;
         // Only whole-table listings show the table's handle.
@@ -171,7 +289,8 @@ fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io
     match cmd.what {
         ListWhat::Tables => {
             // nft prints no handle here, even with -a.
-            return writeln!(w, "table {} {}", family_name(t), t.name());
+            writeln!(w, "table {} {}", family_name(t), t.name())?;
+            return Ok(());
         }
         ListWhat::Ruleset | ListWhat::Table => {
             head(w)?;
@@ -198,11 +317,8 @@ fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io
                 text::set(w, &delinearize::set(t, cs), o)?;
                 delim = "\n";
             }
-            for c in &t.chains {
-                w.write_all(delim.as_bytes())?;
-                chain_text(w, t, c, o, true)?;
-                delim = "\n";
-            }
+            let chains: Vec<_> = t.chains.iter().collect();
+            chains_streamed(w, sock, t, &chains, o, delim)?;
         }
         ListWhat::Chain | ListWhat::Chains => {
             let only = cmd.name.as_deref().filter(|_| cmd.what == ListWhat::Chain);
@@ -212,8 +328,13 @@ fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io
                 .filter(|c| only.is_none() || c.name.as_deref() == only)
                 .collect();
             head(w)?;
-            for c in chains {
-                chain_text(w, t, c, o, cmd.what == ListWhat::Chain)?;
+            if cmd.what == ListWhat::Chain {
+                chains_streamed(w, sock, t, &chains, o, "")?;
+            } else {
+                for c in chains {
+                    text::chain_head(w, &delinearize::chain(t, c), t.family(), o)?;
+                    writeln!(w, "\t}}")?;
+                }
             }
         }
         ListWhat::Set | ListWhat::Map | ListWhat::Sets | ListWhat::Maps => {
@@ -249,7 +370,8 @@ fn text_table(w: &mut dyn Write, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io
             }
         }
     }
-    writeln!(w, "}}")
+    writeln!(w, "}}")?;
+    Ok(())
 }
 
 fn counter_text(w: &mut dyn Write, obj: &nfnl::nftables::Obj, o: &Opts) -> io::Result<()> {
@@ -277,24 +399,13 @@ fn counter_text(w: &mut dyn Write, obj: &nfnl::nftables::Obj, o: &Opts) -> io::R
     writeln!(w, "\t}}")
 }
 
-fn chain_text(
-    w: &mut dyn Write,
+fn json_table(
+    doc: &mut json::Doc<'_>,
+    sock: &mut Socket,
     t: &CachedTable,
-    c: &nfnl::nftables::Chain,
+    cmd: &ListCmd,
     o: &Opts,
-    rules: bool,
-) -> io::Result<()> {
-    let ac = delinearize::chain(t, c);
-    text::chain_head(w, &ac, t.family(), o)?;
-    if rules {
-        for r in t.rules_of(&ac.name) {
-            text::rule_line(w, &delinearize::rule(t, r), o)?;
-        }
-    }
-    writeln!(w, "\t}}")
-}
-
-fn json_table(doc: &mut json::Doc<'_>, t: &CachedTable, cmd: &ListCmd, o: &Opts) -> io::Result<()> {
+) -> Result<(), ListError> {
     let (fam, tname) = (family_name(t), t.name());
     let full = matches!(cmd.what, ListWhat::Ruleset | ListWhat::Table);
     if full || cmd.what == ListWhat::Tables {
@@ -354,15 +465,10 @@ fn json_table(doc: &mut json::Doc<'_>, t: &CachedTable, cmd: &ListCmd, o: &Opts)
     }
     if full || cmd.what == ListWhat::Chain {
         let only = cmd.name.as_deref().filter(|_| cmd.what == ListWhat::Chain);
-        for c in t
-            .chains
-            .iter()
-            .filter(|c| only.is_none() || c.name.as_deref() == only)
-        {
-            for r in t.rules_of(c.name.as_deref().unwrap_or("")) {
-                doc.item("rule", &json::rule(&delinearize::rule(t, r), t.family(), o))?;
-            }
-        }
+        // Kernel order is chain order, then rule order: what nft prints.
+        each_rule(sock, t, only, |r| {
+            doc.item("rule", &json::rule(&delinearize::rule(t, r), t.family(), o))
+        })?;
     }
     Ok(())
 }
