@@ -50,6 +50,13 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
             if matches!(cmd, Cmd::List(_)) {
                 continue;
             }
+            if matches!(cmd, Cmd::Reset(_)) {
+                errors.push(ErrorRecord::new(
+                    *span,
+                    "reset commands are not supported by kroot yet",
+                ));
+                continue;
+            }
             match eval_cmd(&mut scope, cmd) {
                 Ok(pl) if errors.is_empty() => {
                     for o in linearize(&mut scope, cmd, *span, &pl) {

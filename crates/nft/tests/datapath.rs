@@ -51,7 +51,10 @@ fn sh(args: &[&str]) {
 }
 
 /// Run `f` on a thread inside a named namespace.
-fn in_ns<T: Send + 'static>(ns: &str, f: impl FnOnce() -> T + Send + 'static) -> std::thread::JoinHandle<T> {
+fn in_ns<T: Send + 'static>(
+    ns: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> std::thread::JoinHandle<T> {
     let path = format!("/run/netns/{ns}");
     std::thread::spawn(move || {
         let file = std::fs::File::open(&path).expect("open netns");
@@ -88,7 +91,10 @@ fn endpoints(tx: &str, svc_chain: &str) -> (Vec<Ipv4Addr>, u16) {
     for target in line.split("goto ").skip(1) {
         let chain = target.split_whitespace().next().unwrap_or("");
         let dnat = format!("add rule ip kube-proxy {chain} meta l4proto tcp dnat to ");
-        let l = tx.lines().find(|l| l.starts_with(&dnat)).expect("dnat rule");
+        let l = tx
+            .lines()
+            .find(|l| l.starts_with(&dnat))
+            .expect("dnat rule");
         let (a, p) = l[dnat.len()..].split_once(':').expect("addr:port");
         eps.push(a.parse().expect("endpoint ip"));
         port = p.trim().parse().expect("port");
@@ -106,16 +112,23 @@ fn plan(tx: &str) -> Plan {
     let el = tx
         .lines()
         .find(|l| {
-            l.starts_with("add element ip kube-proxy service-ips {") && l.contains(". tcp .") && l.contains("goto service-")
+            l.starts_with("add element ip kube-proxy service-ips {")
+                && l.contains(". tcp .")
+                && l.contains("goto service-")
         })
         .expect("service-ips element");
     let w = words(el);
-    let cluster = SocketAddr::new(w[6].parse().expect("cluster ip"), w[10].parse().expect("port"));
+    let cluster = SocketAddr::new(
+        w[6].parse().expect("cluster ip"),
+        w[10].parse().expect("port"),
+    );
     let (cluster_eps, ep_port) = endpoints(tx, w[13]);
     // NodePort: external chain → service chain.
     let el = tx
         .lines()
-        .find(|l| l.starts_with("add element ip kube-proxy service-nodeports {") && l.contains("tcp ."))
+        .find(|l| {
+            l.starts_with("add element ip kube-proxy service-nodeports {") && l.contains("tcp .")
+        })
         .expect("service-nodeports element");
     let w = words(el);
     let np: u16 = w[8].parse().expect("nodeport");
@@ -151,7 +164,10 @@ fn serve(ns: &str, name: String, port: u16) {
         tx.send(()).ok();
         for s in l.incoming() {
             let Ok(mut s) = s else { continue };
-            let peer = s.peer_addr().map(|p| p.ip().to_string()).unwrap_or_default();
+            let peer = s
+                .peer_addr()
+                .map(|p| p.ip().to_string())
+                .unwrap_or_default();
             let _ = s.write_all(format!("{name} {peer}\n").as_bytes());
         }
     });
@@ -161,7 +177,8 @@ fn serve(ns: &str, name: String, port: u16) {
 /// Connect from the client namespace; `Ok(reply)` or the connect error kind.
 fn connect(ns: &str, to: SocketAddr) -> Result<String, std::io::ErrorKind> {
     in_ns(ns, move || {
-        let mut s = TcpStream::connect_timeout(&to, Duration::from_secs(3)).map_err(|e| e.kind())?;
+        let mut s =
+            TcpStream::connect_timeout(&to, Duration::from_secs(3)).map_err(|e| e.kind())?;
         s.set_read_timeout(Some(Duration::from_secs(3))).ok();
         let mut r = String::new();
         s.read_to_string(&mut r).map_err(|e| e.kind())?;
@@ -193,37 +210,107 @@ fn kube_proxy_datapath() {
         _ => unreachable!("kpgen is IPv4"),
     };
     // client ↔ node
-    sh(&["link", "add", "kc", "netns", &client, "type", "veth", "peer", "name", "kn", "netns", &node]);
+    sh(&[
+        "link", "add", "kc", "netns", &client, "type", "veth", "peer", "name", "kn", "netns", &node,
+    ]);
     sh(&["-n", &client, "addr", "add", "192.0.2.10/24", "dev", "kc"]);
     sh(&["-n", &client, "link", "set", "kc", "up"]);
-    sh(&["-n", &node, "addr", "add", &format!("{node_ip}/32"), "dev", "kn"]);
+    sh(&[
+        "-n",
+        &node,
+        "addr",
+        "add",
+        &format!("{node_ip}/32"),
+        "dev",
+        "kn",
+    ]);
     sh(&["-n", &node, "addr", "add", "192.0.2.1/24", "dev", "kn"]);
     sh(&["-n", &node, "link", "set", "kn", "up"]);
-    sh(&["-n", &client, "route", "add", "172.30.0.0/16", "via", "192.0.2.1"]);
+    sh(&[
+        "-n",
+        &client,
+        "route",
+        "add",
+        "172.30.0.0/16",
+        "via",
+        "192.0.2.1",
+    ]);
     // Like a real node, the node has a default route (so forwarding reaches the filter hooks).
-    sh(&["-n", &node, "link", "add", "up0", "type", "veth", "peer", "name", "up1"]);
+    sh(&[
+        "-n", &node, "link", "add", "up0", "type", "veth", "peer", "name", "up1",
+    ]);
     sh(&["-n", &node, "link", "set", "up1", "up"]);
     sh(&["-n", &node, "link", "set", "up0", "up"]);
     sh(&["-n", &node, "route", "add", "default", "dev", "up0"]);
-    sh(&["-n", &client, "route", "add", &format!("{node_ip}/32"), "via", "192.0.2.1"]);
+    sh(&[
+        "-n",
+        &client,
+        "route",
+        "add",
+        &format!("{node_ip}/32"),
+        "via",
+        "192.0.2.1",
+    ]);
     // node ↔ endpoint i: 10.200.i.0/24; endpoint i owns the i-th endpoint of both services.
     for (i, e) in eps.iter().enumerate() {
         let n = i + 1;
         let (nside, eside) = (format!("ke{n}"), "eth0".to_string());
-        sh(&["link", "add", &nside, "netns", &node, "type", "veth", "peer", "name", &eside, "netns", e]);
-        sh(&["-n", &node, "addr", "add", &format!("10.200.{n}.1/24"), "dev", &nside]);
+        sh(&[
+            "link", "add", &nside, "netns", &node, "type", "veth", "peer", "name", &eside, "netns",
+            e,
+        ]);
+        sh(&[
+            "-n",
+            &node,
+            "addr",
+            "add",
+            &format!("10.200.{n}.1/24"),
+            "dev",
+            &nside,
+        ]);
         sh(&["-n", &node, "link", "set", &nside, "up"]);
-        sh(&["-n", e, "addr", "add", &format!("10.200.{n}.2/24"), "dev", &eside]);
+        sh(&[
+            "-n",
+            e,
+            "addr",
+            "add",
+            &format!("10.200.{n}.2/24"),
+            "dev",
+            &eside,
+        ]);
         for a in [p.cluster_eps[i], p.nodeport_eps[i]] {
             sh(&["-n", e, "addr", "add", &format!("{a}/32"), "dev", &eside]);
-            sh(&["-n", &node, "route", "add", &format!("{a}/32"), "via", &format!("10.200.{n}.2")]);
+            sh(&[
+                "-n",
+                &node,
+                "route",
+                "add",
+                &format!("{a}/32"),
+                "via",
+                &format!("10.200.{n}.2"),
+            ]);
         }
         sh(&["-n", e, "link", "set", &eside, "up"]);
-        sh(&["-n", e, "route", "add", "default", "via", &format!("10.200.{n}.1")]);
+        sh(&[
+            "-n",
+            e,
+            "route",
+            "add",
+            "default",
+            "via",
+            &format!("10.200.{n}.1"),
+        ]);
         serve(e, format!("ep{n}"), p.ep_port);
     }
     let fwd = Command::new("ip")
-        .args(["netns", "exec", &node, "sysctl", "-qw", "net.ipv4.ip_forward=1"])
+        .args([
+            "netns",
+            "exec",
+            &node,
+            "sysctl",
+            "-qw",
+            "net.ipv4.ip_forward=1",
+        ])
         .status()
         .expect("sysctl");
     assert!(fwd.success());
@@ -233,7 +320,11 @@ fn kube_proxy_datapath() {
     let load = in_ns(&node, move || ours(&["-f", "-"], Some(&txc)))
         .join()
         .expect("load");
-    assert_eq!((load.code, load.stderr.as_str()), (0, ""), "our nft must load kpgen's rules");
+    assert_eq!(
+        (load.code, load.stderr.as_str()),
+        (0, ""),
+        "our nft must load kpgen's rules"
+    );
 
     // ≥30 connections to the ClusterIP reach all three endpoints, masqueraded.
     let mut seen = std::collections::BTreeMap::new();
@@ -256,6 +347,12 @@ fn kube_proxy_datapath() {
 
     // A service with no endpoints is rejected: refused, not a timeout.
     let started = std::time::Instant::now();
-    assert_eq!(connect(&client, p.no_endpoints), Err(std::io::ErrorKind::ConnectionRefused));
-    assert!(started.elapsed() < Duration::from_secs(2), "rejected quickly");
+    assert_eq!(
+        connect(&client, p.no_endpoints),
+        Err(std::io::ErrorKind::ConnectionRefused)
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "rejected quickly"
+    );
 }
