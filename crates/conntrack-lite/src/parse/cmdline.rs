@@ -1,19 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //! do_parse: the getopt loop, then family defaults and legality checks.
 
-use std::net::IpAddr;
-
 use super::*;
-
-/// How an option value is recorded.
-fn table_of(c: char) -> Option<Table> {
-    match c {
-        'L' | 'I' | 'U' | 'D' | 'G' | 'E' | 'F' | 'A' | 'V' | 'h' | 'C' | 'S' => {
-            Some(Table::Conntrack)
-        }
-        _ => None,
-    }
-}
 
 fn cmd2type(c: char, table: Table) -> u32 {
     let exp = table == Table::Expect;
@@ -136,7 +124,6 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
         l4flags: 0,
         label_add_del: 0,
     };
-    let mut have_proto_handler = false;
     let mut status = 0u32;
     let mut status_mask = 0u32;
     loop {
@@ -163,7 +150,6 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
         let c_ = &mut st.cmd;
         match c {
             'L' | 'I' | 'D' | 'G' | 'F' | 'E' | 'V' | 'h' | 'C' | 'S' | 'U' | 'A' => {
-                let _ = table_of(c);
                 let t = check_type(&mut g, &arg)?;
                 c_.table = t;
                 if c == 'L' && matches!(t, Table::Dying | Table::Unconfirmed) {
@@ -207,7 +193,6 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
                     return param(format!("`{optarg}' unsupported protocol"));
                 };
                 c_.proto = h;
-                have_proto_handler = true;
                 c_.protonum = num;
                 c_.tmpl.orig.proto = Some(num);
             }
@@ -340,7 +325,6 @@ pub fn do_parse(args: Vec<String>) -> Result<Cmd> {
             _ => {}
         }
     }
-    let _ = have_proto_handler;
     finish(st)
 }
 
@@ -556,7 +540,7 @@ fn proto_option(st: &mut State, p: &Proto, col: usize, arg: &str) -> Result<()> 
         Field::State => {
             let i = p.states.iter().position(|s| *s == arg);
             match (i, num == IPPROTO_TCP && arg == "LISTEN") {
-                (_, true) => t.state = Some(3 + 6), // TCP_CONNTRACK_LISTEN == SYN_SENT2
+                (_, true) => t.state = Some(9), // TCP_CONNTRACK_LISTEN is SYN_SENT2's number
                 (Some(i), _) => t.state = Some(i as u8),
                 (None, _) => return param(format!("{} `{arg}'", p.state_err)),
             }
@@ -578,6 +562,3 @@ fn proto_option(st: &mut State, p: &Proto, col: usize, arg: &str) -> Result<()> 
     st.l4flags |= 1 << col;
     Ok(())
 }
-
-#[allow(dead_code)]
-fn _unused(_: IpAddr) {}
