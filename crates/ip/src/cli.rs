@@ -31,6 +31,8 @@ pub struct Opts {
     pub batch: Option<String>,
     pub version: bool,
     pub all: bool,
+    /// 0 never, 1 auto, 2 always (lib/color.c `matches_color`).
+    pub color: u8,
 }
 
 /// What the option scan decided.
@@ -122,7 +124,8 @@ pub fn scan(mut args: Vec<String>) -> Res<Start> {
             if v.parse::<u32>().is_err() {
                 return Err(Fail::usage(format!("Invalid rcvbuf size '{v}'\n")));
             }
-        } else if is_color(opt) {
+        } else if let Some(c) = color_opt(opt) {
+            o.color = c;
         } else if matches(opt, "-help") {
             return Err(Fail::usage(crate::help::MAIN));
         } else if matches(opt, "-netns") {
@@ -147,16 +150,20 @@ pub fn scan(mut args: Vec<String>) -> Res<Start> {
 }
 
 /// `-c`, `-color`, `-color=always|auto|never` (lib/color.c `matches_color`).
-/// We never colour: output is for programs, and `auto` off a tty is plain.
-fn is_color(opt: &str) -> bool {
+fn color_opt(opt: &str) -> Option<u8> {
     let (name, val) = match opt.split_once('=') {
         Some((n, v)) => (n, Some(v)),
         None => (opt, None),
     };
     if !matches(name, "-color") {
-        return false;
+        return None;
     }
-    matches!(val, None | Some("always") | Some("auto") | Some("never"))
+    match val {
+        None | Some("") | Some("always") => Some(2),
+        Some("auto") => Some(1),
+        Some("never") => Some(0),
+        _ => None,
+    }
 }
 
 /// A cursor over one command's words.

@@ -65,7 +65,17 @@ pub fn ifinfomsg(family: u8, index: u32, flags: u32, change: u32) -> Vec<u8> {
 impl Ctx {
     pub fn new(o: Opts) -> Res<Ctx> {
         let nl = Nl::open().map_err(|e| Fail::new(1, e.describe()))?;
-        let out = Out::new(o.json, o.pretty, o.oneline);
+        let mut out = Out::new(o.json, o.pretty, o.oneline);
+        // check_enable_color: never with -j; `auto` only on a terminal
+        // SAFETY: isatty has no preconditions.
+        let tty = unsafe { libc::isatty(1) } == 1;
+        if !o.json && (o.color == 2 || (o.color == 1 && tty)) {
+            let dark = std::env::var("COLORFGBG").ok().and_then(|v| {
+                let last = v[v.rfind(';')? + 1..].to_string();
+                Some(last.len() == 1 && matches!(last.as_bytes()[0], b'0'..=b'6' | b'8'))
+            });
+            out.color = Some(dark.unwrap_or(false));
+        }
         Ok(Ctx {
             o,
             nl,

@@ -7,6 +7,7 @@ use crate::cli::{matches, Args, AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH};
 use crate::err::{duparg, duparg2, invarg, nodev, Fail, Res};
 use crate::nl::{Msg, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+use crate::out::Color;
 use crate::util::{
     addr_match, fmt_addr, fmt_lladdr, get_addr, get_prefix, get_u32, parse_lladdr, proto_a2n,
     proto_n2a, Prefix,
@@ -318,16 +319,18 @@ fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
         } else {
             family
         };
-        ctx.out.s(Some("dst"), "%s ", &fmt_addr(fam, dst));
+        ctx.out
+            .cs(Some("dst"), Color::family(fam), "%s ", &fmt_addr(fam, dst));
     }
     if f.index == 0 && ifindex != 0 {
         ctx.out.fp("dev ");
         let n = ctx.name_of(ifindex);
-        ctx.out.s(Some("dev"), "%s ", &n);
+        ctx.out.cs(Some("dev"), Color::Ifname, "%s ", &n);
     }
     if let Some(ll) = tb.get(NDA_LLADDR) {
         ctx.out.fp("lladdr ");
-        ctx.out.s(Some("lladdr"), "%s ", &fmt_lladdr(ll));
+        ctx.out
+            .cs(Some("lladdr"), Color::Mac, "%s ", &fmt_lladdr(ll));
     }
     let ext = tb.u32(NDA_FLAGS_EXT).unwrap_or(0);
     for (cond, name) in [
@@ -346,6 +349,22 @@ fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
         }
     }
     if ctx.o.stats > 0 {
+        if let Some(ci) = tb.get(3) {
+            // nda_cacheinfo: confirmed, used, updated, refcnt (clock_t)
+            let (confirmed, used, updated, refcnt) = (
+                crate::attr::u32_at(ci, 0),
+                crate::attr::u32_at(ci, 4),
+                crate::attr::u32_at(ci, 8),
+                crate::attr::u32_at(ci, 12),
+            );
+            if refcnt != 0 {
+                ctx.out.u(Some("refcnt"), " ref %u", refcnt as u64);
+            }
+            ctx.out.u(Some("used"), " used %u", (used / 100) as u64);
+            ctx.out
+                .u(Some("confirmed"), "/%u", (confirmed / 100) as u64);
+            ctx.out.u(Some("updated"), "/%u", (updated / 100) as u64);
+        }
         if let Some(p) = tb.u32(NDA_PROBES) {
             ctx.out.u(Some("probes"), "probes %u ", p as u64);
         }

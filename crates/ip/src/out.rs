@@ -7,7 +7,67 @@
 
 use std::io::Write;
 
+/// lib/color.c's attributes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Ifname,
+    Mac,
+    Inet,
+    Inet6,
+    Up,
+    Down,
+    None,
+}
+
+impl Color {
+    /// `ifa_family_color`.
+    pub fn family(f: u8) -> Color {
+        match f {
+            2 => Color::Inet,
+            10 => Color::Inet6,
+            _ => Color::None,
+        }
+    }
+    /// `oper_state_color`.
+    pub fn operstate(s: u8) -> Color {
+        match s {
+            6 => Color::Up,
+            2 => Color::Down,
+            _ => Color::None,
+        }
+    }
+    fn code(self, dark: bool) -> &'static str {
+        let light = [
+            "\x1b[36m", "\x1b[33m", "\x1b[35m", "\x1b[34m", "\x1b[32m", "\x1b[31m",
+        ];
+        let bold = [
+            "\x1b[1;36m",
+            "\x1b[1;33m",
+            "\x1b[1;35m",
+            "\x1b[1;34m",
+            "\x1b[1;32m",
+            "\x1b[1;31m",
+        ];
+        let i = match self {
+            Color::Ifname => 0,
+            Color::Mac => 1,
+            Color::Inet => 2,
+            Color::Inet6 => 3,
+            Color::Up => 4,
+            Color::Down => 5,
+            Color::None => return "",
+        };
+        if dark {
+            bold[i]
+        } else {
+            light[i]
+        }
+    }
+}
+
 pub struct Out {
+    /// Colour the text (`-c`), with the dark-background palette or not.
+    pub color: Option<bool>,
     pub json: bool,
     pretty: bool,
     pub oneline: bool,
@@ -64,6 +124,7 @@ fn json_escape(s: &str, out: &mut String) {
 impl Out {
     pub fn new(json: bool, pretty: bool, oneline: bool) -> Out {
         Out {
+            color: None,
             json,
             pretty: json && pretty,
             oneline,
@@ -214,6 +275,29 @@ impl Out {
             self.j_str(key, v);
         } else {
             self.buf.push_str(&fmt1(fmt, v));
+        }
+    }
+    /// `print_color_string`: like `s`, the text wrapped in colour codes.
+    pub fn cs(&mut self, key: Option<&str>, c: Color, fmt: &str, v: &str) {
+        if self.json {
+            self.j_str(key, v);
+        } else {
+            let t = fmt1(fmt, v);
+            self.colored(c, &t);
+        }
+    }
+    /// `color_fprintf`: text-only, coloured when colour is on.
+    pub fn colored(&mut self, c: Color, text: &str) {
+        if self.json {
+            return;
+        }
+        match self.color {
+            Some(dark) if c != Color::None => {
+                self.buf.push_str(c.code(dark));
+                self.buf.push_str(text);
+                self.buf.push_str("\x1b[0m");
+            }
+            _ => self.buf.push_str(text),
         }
     }
     pub fn u(&mut self, key: Option<&str>, fmt: &str, v: u64) {

@@ -6,6 +6,7 @@ use crate::cli::{matches, Args, AF_INET, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE};
 use crate::err::{invarg, Fail, Res};
 use crate::nl::{Msg, NLM_F_CREATE, NLM_F_EXCL};
+use crate::out::Color;
 use crate::util::{
     addr_match, af_bit_len, fmt_addr, get_addr, get_prefix, get_u32, proto_a2n, proto_n2a,
     rtntype_a2n, rtntype_n2a, table_a2n, table_n2a, Prefix,
@@ -268,7 +269,12 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
     }
     if let Some(s) = tb.get(FRA_SRC) {
         o.fp("from ");
-        o.s(Some("src"), "%s", &fmt_addr(family, s));
+        o.cs(
+            Some("src"),
+            Color::family(family),
+            "%s",
+            &fmt_addr(family, s),
+        );
         if src_len as i32 != host_len {
             o.u(Some("srclen"), "/%u", src_len as u64);
         }
@@ -280,7 +286,12 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
     }
     if let Some(s) = tb.get(FRA_DST) {
         o.fp(" to ");
-        o.s(Some("dst"), "%s", &fmt_addr(family, s));
+        o.cs(
+            Some("dst"),
+            Color::family(family),
+            "%s",
+            &fmt_addr(family, s),
+        );
         if dst_len as i32 != host_len {
             o.u(Some("dstlen"), "/%u", dst_len as u64);
         }
@@ -307,7 +318,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
     }
     if let Some(i) = tb.str(FRA_IIFNAME) {
         o.fp(" iif ");
-        o.s(Some("iif"), "%s", i);
+        o.cs(Some("iif"), Color::Ifname, "%s", i);
         if flags & FIB_RULE_IIF_DETACHED != 0 {
             if o.json {
                 o.j_null(Some("iif_detached"));
@@ -318,7 +329,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
     }
     if let Some(i) = tb.str(FRA_OIFNAME) {
         o.fp(" oif ");
-        o.s(Some("oif"), "%s", i);
+        o.cs(Some("oif"), Color::Ifname, "%s", i);
         if flags & FIB_RULE_OIF_DETACHED != 0 {
             if o.json {
                 o.j_null(Some("oif_detached"));

@@ -12,6 +12,7 @@ use crate::ctx::{
 use crate::err::{duparg2, invarg, Fail, Res};
 use crate::link::show::{print_linkinfo, print_stats, LinkFilter};
 use crate::nl::Msg;
+use crate::out::Color;
 use crate::util::{addr_match, family_name, fmt_addr, get_prefix, scope_a2n, scope_n2a, Prefix};
 
 pub const IFA_ADDRESS: u16 = 1;
@@ -165,11 +166,14 @@ pub fn print_addrinfo(ctx: &mut Ctx, msg_ty: u16, a: &Ifa, oneline_prefix: bool)
     }
     let flags = a.all_flags();
     if let Some(local) = a.local() {
-        ctx.out.s(Some("local"), "%s", &fmt_addr(a.family, local));
+        let fc = Color::family(a.family);
+        ctx.out
+            .cs(Some("local"), fc, "%s", &fmt_addr(a.family, local));
         if let Some(addr) = a.tb.get(IFA_ADDRESS) {
             if addr != local {
                 ctx.out.fp(" peer ");
-                ctx.out.s(Some("address"), "%s", &fmt_addr(a.family, addr));
+                ctx.out
+                    .cs(Some("address"), fc, "%s", &fmt_addr(a.family, addr));
             }
         }
         ctx.out.i(Some("prefixlen"), "/%d ", a.prefixlen as i64);
@@ -182,11 +186,21 @@ pub fn print_addrinfo(ctx: &mut Ctx, msg_ty: u16, a: &Ifa, oneline_prefix: bool)
     }
     if let Some(b) = a.tb.get(IFA_BROADCAST) {
         ctx.out.fp("brd ");
-        ctx.out.s(Some("broadcast"), "%s ", &fmt_addr(a.family, b));
+        ctx.out.cs(
+            Some("broadcast"),
+            Color::family(a.family),
+            "%s ",
+            &fmt_addr(a.family, b),
+        );
     }
     if let Some(b) = a.tb.get(IFA_ANYCAST) {
         ctx.out.fp("any ");
-        ctx.out.s(Some("anycast"), "%s ", &fmt_addr(a.family, b));
+        ctx.out.cs(
+            Some("anycast"),
+            Color::family(a.family),
+            "%s ",
+            &fmt_addr(a.family, b),
+        );
     }
     ctx.out.s(Some("scope"), "scope %s ", &scope_n2a(a.scope));
     let mut fl = flags;

@@ -63,7 +63,7 @@ fn hex(ctx: &mut Ctx, key: &str, fmt: &str, v: u64) {
         format!("{v:#x}")
     };
     if ctx.out.json {
-        ctx.out.j_str(Some(key), &format!("{v:#x}"));
+        ctx.out.j_str(Some(key), &s);
     } else {
         ctx.out.fp(&crate::out::fmt1(fmt, &s));
     }

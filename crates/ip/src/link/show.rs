@@ -6,6 +6,7 @@
 use crate::attr::{u32_at, u64_at, Tb};
 use crate::cli::AF_PACKET;
 use crate::ctx::{Ctx, RTM_DELLINK, RTM_NEWLINK};
+use crate::out::Color;
 use crate::util::fmt_lladdr;
 
 pub const IFLA_ADDRESS: u16 = 1;
@@ -167,14 +168,15 @@ fn print_operstate(ctx: &mut Ctx, state: u8) {
             if out.json {
                 out.j_str(Some("operstate"), s);
             } else {
-                out.fp(&format!("{s:<14} "));
+                out.colored(Color::operstate(state), &format!("{s:<14} "));
             }
         }
         Some(s) => {
             if out.json {
                 out.j_str(Some("operstate"), s);
             } else {
-                out.fp(&format!("state {s} "));
+                out.fp("state ");
+                out.colored(Color::operstate(state), &format!("{s} "));
             }
         }
     }
@@ -229,9 +231,9 @@ fn print_name_and_link(ctx: &mut Ctx, fmt_brief: bool, name: &str, tb: &Tb) -> b
     if ctx.out.json {
         ctx.out.j_str(Some("ifname"), &shown);
     } else if fmt_brief {
-        ctx.out.fp(&format!("{shown:<16} "));
+        ctx.out.colored(Color::Ifname, &format!("{shown:<16} "));
     } else {
-        ctx.out.fp(&format!("{shown}: "));
+        ctx.out.colored(Color::Ifname, &format!("{shown}: "));
     }
     mdown
 }
@@ -292,7 +294,8 @@ pub fn print_linkinfo(
         }
         if f.family == AF_PACKET {
             if let Some(a) = tb.get(IFLA_ADDRESS) {
-                ctx.out.s(Some("address"), "%s ", &fmt_lladdr(a));
+                ctx.out
+                    .cs(Some("address"), Color::Mac, "%s ", &fmt_lladdr(a));
             }
             print_flags(&mut ctx.out, ifi.flags, mdown);
             ctx.out.fp("\n");
@@ -342,7 +345,8 @@ pub fn print_linkinfo(
         ctx.out
             .s(Some("link_type"), "    link/%s ", &ll_type_n2a(ifi.ty));
         if let Some(a) = tb.get(IFLA_ADDRESS) {
-            ctx.out.s(Some("address"), "%s", &fmt_lladdr(a));
+            ctx.out
+                .cs(Some("address"), Color::Mac, "%s", &fmt_lladdr(a));
         }
         if let Some(b) = tb.get(IFLA_BROADCAST) {
             if ifi.flags & IFF_POINTOPOINT != 0 {
@@ -351,12 +355,14 @@ pub fn print_linkinfo(
             } else {
                 ctx.out.fp(" brd ");
             }
-            ctx.out.s(Some("broadcast"), "%s", &fmt_lladdr(b));
+            ctx.out
+                .cs(Some("broadcast"), Color::Mac, "%s", &fmt_lladdr(b));
         }
         if let Some(p) = tb.get(IFLA_PERM_ADDRESS) {
             if tb.get(IFLA_ADDRESS) != Some(p) {
                 ctx.out.fp(" permaddr ");
-                ctx.out.s(Some("permaddr"), "%s", &fmt_lladdr(p));
+                ctx.out
+                    .cs(Some("permaddr"), Color::Mac, "%s", &fmt_lladdr(p));
             }
         }
     }
@@ -463,6 +469,7 @@ fn width(v: u64) -> usize {
     v.to_string().len()
 }
 
+/// `print_stats64` (text and JSON), `-s` once or twice.
 pub fn print_stats(ctx: &mut Ctx, tb: &Tb) {
     let Some(st) = tb.get(IFLA_STATS64) else {
         return;
@@ -471,10 +478,13 @@ pub fn print_stats(ctx: &mut Ctx, tb: &Tb) {
     let (rx_packets, tx_packets, rx_bytes, tx_bytes) = (g(0), g(1), g(2), g(3));
     let (rx_errors, tx_errors, rx_dropped, tx_dropped) = (g(4), g(5), g(6), g(7));
     let (multicast, collisions) = (g(8), g(9));
-    let rx_over = g(11);
-    let rx_missed = g(15);
-    let tx_carrier = g(17);
-    let (rx_compressed, tx_compressed) = (g(21), g(22));
+    let (rx_length, rx_over, rx_crc, rx_frame, rx_fifo, rx_missed) =
+        (g(10), g(11), g(12), g(13), g(14), g(15));
+    let (tx_aborted, tx_carrier, tx_fifo, tx_heartbeat, tx_window) =
+        (g(16), g(17), g(18), g(19), g(20));
+    let (rx_compressed, tx_compressed, rx_nohandler, rx_otherhost) = (g(21), g(22), g(23), g(24));
+    let carrier_changes = tb.u32(IFLA_CARRIER_CHANGES);
+    let two = ctx.o.stats > 1;
     let out = &mut ctx.out;
     if out.json {
         out.obj_open(Some(if st.len() >= 25 * 8 {
@@ -483,32 +493,75 @@ pub fn print_stats(ctx: &mut Ctx, tb: &Tb) {
             "stats"
         }));
         out.obj_open(Some("rx"));
-        out.j_u(Some("bytes"), rx_bytes);
-        out.j_u(Some("packets"), rx_packets);
-        out.j_u(Some("errors"), rx_errors);
-        out.j_u(Some("dropped"), rx_dropped);
-        out.j_u(Some("over_errors"), rx_over);
-        out.j_u(Some("multicast"), multicast);
+        for (k, v) in [
+            ("bytes", rx_bytes),
+            ("packets", rx_packets),
+            ("errors", rx_errors),
+            ("dropped", rx_dropped),
+            ("over_errors", rx_over),
+            ("multicast", multicast),
+        ] {
+            out.j_u(Some(k), v);
+        }
         if rx_compressed != 0 {
             out.j_u(Some("compressed"), rx_compressed);
         }
+        if two {
+            for (k, v) in [
+                ("length_errors", rx_length),
+                ("crc_errors", rx_crc),
+                ("frame_errors", rx_frame),
+                ("fifo_errors", rx_fifo),
+                ("missed_errors", rx_missed),
+            ] {
+                out.j_u(Some(k), v);
+            }
+            if rx_nohandler != 0 {
+                out.j_u(Some("nohandler"), rx_nohandler);
+            }
+            if rx_otherhost != 0 {
+                out.j_u(Some("otherhost"), rx_otherhost);
+            }
+        }
         out.obj_close();
         out.obj_open(Some("tx"));
-        out.j_u(Some("bytes"), tx_bytes);
-        out.j_u(Some("packets"), tx_packets);
-        out.j_u(Some("errors"), tx_errors);
-        out.j_u(Some("dropped"), tx_dropped);
-        out.j_u(Some("carrier_errors"), tx_carrier);
-        out.j_u(Some("collisions"), collisions);
+        for (k, v) in [
+            ("bytes", tx_bytes),
+            ("packets", tx_packets),
+            ("errors", tx_errors),
+            ("dropped", tx_dropped),
+            ("carrier_errors", tx_carrier),
+            ("collisions", collisions),
+        ] {
+            out.j_u(Some(k), v);
+        }
         if tx_compressed != 0 {
             out.j_u(Some("compressed"), tx_compressed);
+        }
+        if two {
+            for (k, v) in [
+                ("aborted_errors", tx_aborted),
+                ("fifo_errors", tx_fifo),
+                ("window_errors", tx_window),
+                ("heartbeat_errors", tx_heartbeat),
+            ] {
+                out.j_u(Some(k), v);
+            }
+            if let Some(c) = carrier_changes {
+                out.j_u(Some("carrier_changes"), c as u64);
+            }
         }
         out.obj_close();
         out.obj_close();
         return;
     }
     let mut cols = [10usize, 7, 6, 7, 7, 7, 10, 9];
-    let rx = [
+    let mut size = |vals: [u64; 8]| {
+        for (c, v) in cols.iter_mut().zip(vals) {
+            *c = (*c).max(width(v));
+        }
+    };
+    size([
         rx_bytes,
         rx_packets,
         rx_errors,
@@ -517,8 +570,20 @@ pub fn print_stats(ctx: &mut Ctx, tb: &Tb) {
         multicast,
         rx_compressed,
         0,
-    ];
-    let tx = [
+    ]);
+    if two {
+        size([
+            0,
+            rx_length,
+            rx_crc,
+            rx_frame,
+            rx_fifo,
+            rx_over,
+            rx_nohandler,
+            rx_otherhost,
+        ]);
+    }
+    size([
         tx_bytes,
         tx_packets,
         tx_errors,
@@ -527,22 +592,31 @@ pub fn print_stats(ctx: &mut Ctx, tb: &Tb) {
         collisions,
         tx_compressed,
         0,
-    ];
-    for vals in [rx, tx] {
-        for (c, v) in cols.iter_mut().zip(vals) {
-            *c = (*c).max(width(v));
-        }
+    ]);
+    if two {
+        size([
+            0,
+            0,
+            tx_aborted,
+            tx_fifo,
+            tx_window,
+            tx_heartbeat,
+            carrier_changes.unwrap_or(0) as u64,
+            0,
+        ]);
     }
     let sl = out.sl();
-    let head = |a: &str, b: &str, comp: bool| {
-        format!(
-            "    {a}: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
+    let num = |w: usize, v: u64| format!("{v:>w$} ");
+    let mut t = String::new();
+    let head = |t: &mut String, dir: &str, b: &str, f: &str, comp: bool| {
+        t.push_str(&format!(
+            "    {dir}: {:>w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$} {:>w6$}{sl}",
             "bytes",
             "packets",
             "errors",
             "dropped",
             b,
-            if a == "RX" { "mcast" } else { "collsns" },
+            f,
             if comp { "compressed" } else { "" },
             w0 = cols[0] - 4,
             w1 = cols[1],
@@ -551,25 +625,101 @@ pub fn print_stats(ctx: &mut Ctx, tb: &Tb) {
             w4 = cols[4],
             w5 = cols[5],
             w6 = cols[6],
-        )
+        ));
     };
-    let nums = |vals: &[u64; 8], comp: bool| {
-        let mut s = String::from("    ");
-        for (i, v) in vals.iter().take(6).enumerate() {
-            s.push_str(&format!("{:>w$} ", v, w = cols[i]));
+    head(&mut t, "RX", "missed", "mcast", rx_compressed != 0);
+    t.push_str("    ");
+    for (i, v) in [
+        rx_bytes, rx_packets, rx_errors, rx_dropped, rx_missed, multicast,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        t.push_str(&num(cols[i], v));
+    }
+    if rx_compressed != 0 {
+        t.push_str(&num(cols[6], rx_compressed));
+    }
+    if two {
+        t.push_str(sl);
+        t.push_str(&format!(
+            "    RX errors:{:w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}{:>w6$}{:>w7$}{sl}",
+            "",
+            "length",
+            "crc",
+            "frame",
+            "fifo",
+            "overrun",
+            if rx_nohandler != 0 { " nohandler" } else { "" },
+            if rx_otherhost != 0 { " otherhost" } else { "" },
+            w0 = cols[0] - 10,
+            w1 = cols[1],
+            w2 = cols[2],
+            w3 = cols[3],
+            w4 = cols[4],
+            w5 = cols[5],
+            w6 = if rx_nohandler != 0 { cols[6] + 1 } else { 0 },
+            w7 = if rx_otherhost != 0 { cols[7] + 1 } else { 0 },
+        ));
+        t.push_str(&" ".repeat(cols[0] + 5));
+        for (i, v) in [rx_length, rx_crc, rx_frame, rx_fifo, rx_over]
+            .into_iter()
+            .enumerate()
+        {
+            t.push_str(&num(cols[i + 1], v));
         }
-        if comp {
-            s.push_str(&format!("{:>w$} ", vals[6], w = cols[6]));
+        if rx_nohandler != 0 {
+            t.push_str(&num(cols[6], rx_nohandler));
         }
-        s
-    };
-    let t = head("RX", "missed", rx_compressed != 0);
-    out.fp(&t);
-    let t = nums(&rx, rx_compressed != 0);
-    out.fp(&t);
-    out.fp(sl);
-    let t = head("TX", "carrier", tx_compressed != 0);
-    out.fp(&t);
-    let t = nums(&tx, tx_compressed != 0);
+        if rx_otherhost != 0 {
+            t.push_str(&num(cols[7], rx_otherhost));
+        }
+    }
+    t.push_str(sl);
+    head(&mut t, "TX", "carrier", "collsns", tx_compressed != 0);
+    t.push_str("    ");
+    for (i, v) in [
+        tx_bytes, tx_packets, tx_errors, tx_dropped, tx_carrier, collisions,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        t.push_str(&num(cols[i], v));
+    }
+    if tx_compressed != 0 {
+        t.push_str(&num(cols[6], tx_compressed));
+    }
+    if two {
+        t.push_str(sl);
+        t.push_str(&format!(
+            "    TX errors:{:w0$} {:>w1$} {:>w2$} {:>w3$} {:>w4$} {:>w5$}{sl}",
+            "",
+            "aborted",
+            "fifo",
+            "window",
+            "heartbt",
+            if carrier_changes.is_some() {
+                "transns"
+            } else {
+                ""
+            },
+            w0 = cols[0] - 10,
+            w1 = cols[1],
+            w2 = cols[2],
+            w3 = cols[3],
+            w4 = cols[4],
+            w5 = cols[5],
+        ));
+        t.push_str(&" ".repeat(cols[0] + 5));
+        for (i, v) in [tx_aborted, tx_fifo, tx_window, tx_heartbeat]
+            .into_iter()
+            .enumerate()
+        {
+            t.push_str(&num(cols[i + 1], v));
+        }
+        if let Some(c) = carrier_changes {
+            t.push_str(&num(cols[5], c as u64));
+        }
+    }
     out.fp(&t);
 }

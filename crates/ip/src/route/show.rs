@@ -5,6 +5,7 @@
 use crate::attr::{u32_at, Tb};
 use crate::cli::{AF_INET, AF_INET6};
 use crate::ctx::{Ctx, RTM_DELROUTE, RTM_NEWROUTE};
+use crate::out::Color;
 use crate::util::{
     addr_match, af_bit_len, family_name, fmt_addr, proto_n2a, rtntype_n2a, scope_n2a, table_n2a,
     Prefix,
@@ -487,7 +488,8 @@ fn gateway(ctx: &mut Ctx, family: u8, g: &[u8]) {
     if ctx.out.json {
         ctx.out.j_str(Some("gateway"), &s);
     } else {
-        ctx.out.fp(&format!("via {s} "));
+        ctx.out.fp("via ");
+        ctx.out.colored(Color::family(family), &format!("{s} "));
     }
 }
 
@@ -496,7 +498,8 @@ fn ifidx(ctx: &mut Ctx, idx: u32, prefix: &str) {
     if ctx.out.json {
         ctx.out.j_str(Some(prefix), &name);
     } else {
-        ctx.out.fp(&format!("{prefix} {name} "));
+        ctx.out.fp(&format!("{prefix} "));
+        ctx.out.colored(Color::Ifname, &format!("{name} "));
     }
 }
 
@@ -530,14 +533,20 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
     } else {
         "default".to_string()
     };
-    ctx.out.s(Some("dst"), "%s ", &dst);
+    let dc = if tb.has(RTA_DST) {
+        Color::family(r.family)
+    } else {
+        Color::None
+    };
+    ctx.out.cs(Some("dst"), dc, "%s ", &dst);
     if let Some(s) = tb.get(RTA_SRC) {
         let t = if r.src_len as i32 != host_len {
             format!("{}/{}", fmt_addr(r.family, s), r.src_len)
         } else {
             fmt_addr(r.family, s)
         };
-        ctx.out.s(Some("from"), "from %s ", &t);
+        ctx.out
+            .cs(Some("from"), Color::family(r.family), "from %s ", &t);
     } else if r.src_len != 0 {
         ctx.out
             .s(Some("src"), "from %s ", &format!("0/{}", r.src_len));
@@ -550,7 +559,8 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
         if ctx.out.json {
             ctx.out.j_str(Some("to"), &s);
         } else {
-            ctx.out.fp(&format!("as to {s} "));
+            ctx.out.fp("as to ");
+            ctx.out.colored(Color::family(r.family), &format!("{s} "));
         }
     }
     if r.tos != 0 && !f.tosmask {
@@ -572,7 +582,8 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
                 ctx.out.j_str(Some("host"), &addr);
                 ctx.out.obj_close();
             } else {
-                ctx.out.fp(&format!("via {} {addr} ", family_name(fam)));
+                ctx.out.fp(&format!("via {} ", family_name(fam)));
+                ctx.out.colored(Color::family(fam), &format!("{addr} "));
             }
         }
     }
@@ -599,7 +610,8 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
             if ctx.out.json {
                 ctx.out.j_str(Some("prefsrc"), &s);
             } else {
-                ctx.out.fp(&format!("src {s} "));
+                ctx.out.fp("src ");
+                ctx.out.colored(Color::family(r.family), &format!("{s} "));
             }
         }
     }
