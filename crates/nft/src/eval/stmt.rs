@@ -64,10 +64,20 @@ impl Ctx<'_> {
             StmtKind::Set {
                 set, set_span, key, ..
             } => {
-                let tys = self.selector(key)?;
-                self.deps(key, out)?;
                 let info = self.lookup_set(set, *set_span)?;
                 let want: Vec<Ty> = info.key.iter().map(|(d, b)| Ty::new(*d, *b)).collect();
+                // Constants in a concatenated key take the set's field types (`ip saddr . 22`).
+                if let ExprKind::Concat(parts) = &mut key.kind {
+                    if parts.len() == want.len() {
+                        for (p, t) in parts.iter_mut().zip(&want) {
+                            if super::expr::single_type(p, self.family).is_none() {
+                                self.value(p, *t)?;
+                            }
+                        }
+                    }
+                }
+                let tys = self.key_types(key)?;
+                self.deps(key, out)?;
                 if !same_types(&tys, &want) {
                     return Err(ErrorRecord::new(
                         key.span,
@@ -273,7 +283,27 @@ impl Ctx<'_> {
     }
 
     /// The value of `meta mark set …`: a constant, or a selector combined with constants.
+    /// Types of a key that may mix selectors and (already typed) constants.
+    fn key_types(&mut self, key: &mut Expr) -> Result<Vec<Ty>, ErrorRecord> {
+        if let ExprKind::Concat(parts) = &mut key.kind {
+            let mut v = Vec::with_capacity(parts.len());
+            for p in parts.iter_mut() {
+                match &p.kind {
+                    ExprKind::Value(val) => v.push(Ty::new(val.dtype, val.bits)),
+                    _ => v.extend(self.selector(p)?),
+                }
+            }
+            return Ok(v);
+        }
+        self.selector(key)
+    }
+
     fn set_value(&mut self, v: &mut Expr, t: Ty, out: &mut Vec<Stmt>) -> Result<(), ErrorRecord> {
+        if let ExprKind::Map { key, map } = &mut v.kind {
+            let tys = self.selector(key)?;
+            self.deps(key, out)?;
+            return self.map_target(map, &tys, t);
+        }
         if super::expr::single_type(v, self.family).is_some() {
             self.selector(v)?;
             return self.deps(v, out);
@@ -312,14 +342,13 @@ impl Ctx<'_> {
             } else {
                 Ty::new(Datatype::Ipv4Addr, 32)
             };
-            if matches!(a.kind, ExprKind::Map { .. }) {
-                return Err(ErrorRecord::new(
-                    a.span,
-                    "nat maps are not supported by kroot yet",
-                ));
-            }
             // nft leaves NF_NAT_RANGE_MAP_IPS (and the max registers) to the kernel.
-            self.value(a, t)?;
+            if let ExprKind::Map { key, map } = &mut a.kind {
+                let tys = self.selector(key)?;
+                self.map_target(map, &tys, t)?;
+            } else {
+                self.value(a, t)?;
+            }
         }
         if let Some(p) = &mut nat.port {
             if !matches!(self.l4, Some(6 | 17 | 33 | 132 | 136 | ANY_L4)) {

@@ -163,6 +163,8 @@ pub struct AnonSet {
     pub id: u32,
     /// Byte order of each key field (from the selector the set is matched against).
     pub orders: Vec<ByteOrder>,
+    /// Map data type (verdict maps when `None`).
+    pub data: Option<Ty>,
     pub map: bool,
     pub key: Vec<Ty>,
     pub elems: Vec<Elem>,
@@ -174,6 +176,7 @@ impl AnonSet {
         AnonSet {
             id,
             orders: Vec::new(),
+            data: None,
             map,
             key,
             elems,
@@ -206,7 +209,10 @@ impl AnonSet {
             flags |= SetFlags::CONCAT;
         }
         let data = if self.map {
-            Some((Datatype::Verdict, 128))
+            Some(
+                self.data
+                    .map_or((Datatype::Verdict, 128), |t| (t.dtype, t.bits)),
+            )
         } else {
             None
         };

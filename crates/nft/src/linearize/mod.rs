@@ -101,8 +101,18 @@ fn elems_text(l: &SetElemList) -> String {
             let _ = write!(t, "{:08x} ", u32::from_le_bytes(w));
         }
         t.push_str(" : ");
-        if let Some(d) = &e.data {
-            let _ = write!(t, "{d} ");
+        match &e.data {
+            Some(nfnl::nftables::Data::Value(v)) => {
+                for chunk in v.chunks(4) {
+                    let mut w = [0u8; 4];
+                    w[..chunk.len()].copy_from_slice(chunk);
+                    let _ = write!(t, "{:08x} ", u32::from_le_bytes(w));
+                }
+            }
+            Some(d) => {
+                let _ = write!(t, "{d} ");
+            }
+            None => {}
         }
         let _ = write!(t, "{} [end]", e.flags.unwrap_or(0));
         if let Some(u) = &e.userdata {

@@ -41,6 +41,8 @@ pub struct RuleLin<'a> {
     pub anon: Vec<AnonSet>,
     pub set_id: &'a mut dyn FnMut() -> u32,
     pub set_ids: &'a dyn Fn(&str) -> Option<u32>,
+    /// The value type of the data map being generated (meta/ct set, nat address).
+    map_data: Option<Ty>,
 }
 
 /// nfnl's expression type (renamed: `Expr` is the AST's).
@@ -59,6 +61,7 @@ impl<'a> RuleLin<'a> {
             anon: Vec::new(),
             set_id,
             set_ids,
+            map_data: None,
         }
     }
 
@@ -140,6 +143,7 @@ impl<'a> RuleLin<'a> {
             }
             StmtKind::MetaSet { key, value } => {
                 let sreg = self.get_reg(None);
+                self.map_data = Some(Ty::new(key.dtype, key.len));
                 self.gen(value, sreg);
                 let mut m = Meta::default();
                 m.key = Some(key.key);
@@ -149,6 +153,7 @@ impl<'a> RuleLin<'a> {
             }
             StmtKind::CtSet { key, dir, value } => {
                 let sreg = self.get_reg(None);
+                self.map_data = Some(Ty::new(key.dtype, key.len));
                 self.gen(value, sreg);
                 let mut c = Ct::default();
                 c.key = Some(key.key);
@@ -284,6 +289,24 @@ impl<'a> RuleLin<'a> {
                 }
             }
             ExprKind::Binop(..) => self.binop(e, dreg),
+            ExprKind::Map { key, map } => {
+                // A data map: the key into `dreg`, the value looked up into `dreg`.
+                let space = match key.kind {
+                    ExprKind::Concat(_) => bytes_of(key, self.family).div_ceil(4),
+                    _ => 0,
+                };
+                self.reg_low += space;
+                self.gen(key, dreg);
+                self.reg_low -= space;
+                let data = self.map_data.take();
+                let (name, id) = self.set_target_data(map, key, data);
+                let mut l = Lookup::default();
+                l.sreg = Some(kreg(dreg));
+                l.dreg = Some(kreg(dreg));
+                l.set = Some(name);
+                l.set_id = id;
+                self.push(Expr_::Lookup(l), span);
+            }
             ExprKind::Value(v) => {
                 let mut i = Immediate::default();
                 i.dreg = Some(kreg(dreg));
@@ -518,6 +541,21 @@ impl<'a> RuleLin<'a> {
         self.cmp(reg, op, be(val), span);
     }
 
+    /// A data map's set (anonymous maps get `data` as their value type).
+    fn set_target_data(
+        &mut self,
+        target: &Expr,
+        key: &Expr,
+        data: Option<Ty>,
+    ) -> (String, Option<u32>) {
+        let before = self.anon.len();
+        let r = self.set_target(target, key, true);
+        if let Some(a) = self.anon.get_mut(before) {
+            a.data = data;
+        }
+        r
+    }
+
     /// The set a lookup/vmap uses: a named one, or a new anonymous set for a literal.
     fn set_target(&mut self, target: &Expr, key: &Expr, map: bool) -> (String, Option<u32>) {
         match &target.kind {
@@ -550,6 +588,11 @@ impl<'a> RuleLin<'a> {
                 amin = Some(kreg(r));
                 amax = Some(kreg(r2));
             } else {
+                self.map_data = Some(if n.family == Some(Family::Ip6) {
+                    Ty::new(Datatype::Ipv6Addr, 128)
+                } else {
+                    Ty::new(Datatype::Ipv4Addr, 32)
+                });
                 self.gen(a, r);
                 amin = Some(kreg(r));
             }

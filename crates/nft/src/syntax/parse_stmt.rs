@@ -90,7 +90,18 @@ impl<'a> Parser<'a> {
         let lhs = self.expr()?;
         if self.is_word("set") {
             self.bump();
-            let value = self.expr()?;
+            let mut value = self.expr()?;
+            if self.eat_word("map") {
+                let map = self.map_rhs()?;
+                let span = value.span.to(map.span);
+                value = Expr::new(
+                    ExprKind::Map {
+                        key: Box::new(value),
+                        map: Box::new(map),
+                    },
+                    span,
+                );
+            }
             return match lhs.kind {
                 ExprKind::Meta(key) => Ok(StmtKind::MetaSet { key, value }),
                 ExprKind::Ct { key, dir } => Ok(StmtKind::CtSet { key, dir, value }),
