@@ -6,6 +6,8 @@
 //! Netfilter attributes carry integers in network byte order (`put_be32`);
 //! attribute headers themselves are host order, as everywhere in netlink.
 
+use netlink_packet_core::NlasIterator;
+
 use crate::error::Error;
 
 pub const NLA_F_NESTED: u16 = 0x8000;
@@ -173,16 +175,19 @@ impl<'a> Attr<'a> {
     }
 }
 
-/// Iterates over an attribute stream. A truncated attribute ends the stream
-/// with one `Err`; it never panics.
+/// Iterates over an attribute stream (netlink-packet-core's `NlasIterator`
+/// does the framing checks). A truncated attribute ends the stream with one
+/// `Err`; it never panics.
 #[derive(Debug, Clone)]
 pub struct AttrIter<'a> {
-    rest: &'a [u8],
+    inner: NlasIterator<&'a [u8]>,
 }
 
 impl<'a> AttrIter<'a> {
     pub fn new(buf: &'a [u8]) -> Self {
-        AttrIter { rest: buf }
+        AttrIter {
+            inner: NlasIterator::new(buf),
+        }
     }
 }
 
@@ -190,24 +195,20 @@ impl<'a> Iterator for AttrIter<'a> {
     type Item = Result<Attr<'a>, Error>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.rest.len() < NLA_HDRLEN {
-            return None;
-        }
-        let len = u16::from_ne_bytes([self.rest[0], self.rest[1]]) as usize;
-        let kind = u16::from_ne_bytes([self.rest[2], self.rest[3]]);
-        if len < NLA_HDRLEN || len > self.rest.len() {
-            self.rest = &[];
-            return Some(Err(Error::Malformed(format!(
-                "attribute {kind} claims {len} bytes"
-            ))));
-        }
-        let attr = Attr {
-            kind: kind & NLA_TYPE_MASK,
-            nested: kind & NLA_F_NESTED != 0,
-            value: &self.rest[NLA_HDRLEN..len],
+        let nla = match self.inner.next()? {
+            Ok(nla) => nla,
+            Err(e) => return Some(Err(Error::Malformed(e.to_string()))),
         };
-        self.rest = &self.rest[align4(len).min(self.rest.len())..];
-        Some(Ok(attr))
+        let kind = nla.kind();
+        let nested = nla.nested_flag();
+        // new_checked guaranteed NLA_HDRLEN <= length <= the slice's length.
+        let len = nla.length() as usize;
+        let bytes: &'a [u8] = nla.into_inner();
+        Some(Ok(Attr {
+            kind: kind & NLA_TYPE_MASK,
+            nested,
+            value: bytes.get(NLA_HDRLEN..len).unwrap_or(&[]),
+        }))
     }
 }
 

@@ -4,6 +4,8 @@
 //! Writing: [`Writer::msg_start`] / [`Writer::msg_end`] bracket one message in a
 //! batch buffer. Reading: [`messages`] splits a received datagram into [`Msg`]s.
 
+use netlink_packet_core::NetlinkBuffer;
+
 use crate::attr::{AttrIter, Writer};
 use crate::error::{Error, KernelError};
 
@@ -184,27 +186,30 @@ impl<'a> Msg<'a> {
     }
 }
 
-/// Split a datagram into messages. Malformed framing is an error, not a panic.
+/// Split a datagram into messages (netlink-packet-core's `NetlinkBuffer`
+/// checks the framing). Malformed framing is an error, not a panic.
 pub fn messages(buf: &[u8]) -> impl Iterator<Item = Result<Msg<'_>, Error>> {
     let mut rest = buf;
     std::iter::from_fn(move || {
         if rest.len() < NLMSG_HDRLEN {
             return None;
         }
-        let word = |i: usize| u32::from_ne_bytes([rest[i], rest[i + 1], rest[i + 2], rest[i + 3]]);
-        let len = word(0) as usize;
-        if len < NLMSG_HDRLEN || len > rest.len() {
-            rest = &[];
-            return Some(Err(Error::Malformed(format!("message claims {len} bytes"))));
-        }
-        let msg = Msg {
-            nlmsg_type: u16::from_ne_bytes([rest[4], rest[5]]),
-            flags: u16::from_ne_bytes([rest[6], rest[7]]),
-            seq: word(8),
-            portid: word(12),
-            payload: &rest[NLMSG_HDRLEN..len],
+        let nl = match NetlinkBuffer::new_checked(rest) {
+            Ok(nl) => nl,
+            Err(e) => {
+                rest = &[];
+                return Some(Err(Error::Malformed(e.to_string())));
+            }
         };
-        rest = &rest[((len + 3) & !3).min(rest.len())..];
+        let len = nl.length() as usize;
+        let msg = Msg {
+            nlmsg_type: nl.message_type(),
+            flags: nl.flags(),
+            seq: nl.sequence_number(),
+            portid: nl.port_number(),
+            payload: nl.payload(),
+        };
+        rest = rest.get((len + 3) & !3..).unwrap_or(&[]);
         Some(Ok(msg))
     })
 }
