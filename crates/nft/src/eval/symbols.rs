@@ -452,6 +452,9 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
                 data,
             })
         }
+        (Datatype::InetService, Literal::Number(n)) if *n > 65535 => {
+            Err(ErrorRecord::new(span, "Service out of range"))
+        }
         (_, Literal::Number(n)) => number(t, bits, *n, span),
         (_, Literal::Ident(s)) => {
             match table_of(t).and_then(|tb| tb.iter().find(|(n, _)| n == s)) {

@@ -72,6 +72,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => return Err(self.unexpected(&[])),
             }
+            self.block_sep(&[])?;
         }
         t.span = start.to(self.prev_span());
         Ok(t)
@@ -107,6 +108,21 @@ impl<'a> Parser<'a> {
                     let (kind, kind_span) = self.string()?;
                     self.expect_word("hook")?;
                     let (hook, hook_span) = self.string()?;
+                    if !matches!(kind.as_str(), "filter" | "nat" | "route") {
+                        return Err(self.error(kind_span, "unknown chain type"));
+                    }
+                    const HOOKS: &[&str] = &[
+                        "prerouting",
+                        "input",
+                        "forward",
+                        "output",
+                        "postrouting",
+                        "ingress",
+                        "egress",
+                    ];
+                    if !HOOKS.contains(&hook.as_str()) {
+                        return Err(self.error(hook_span, "unknown chain hook"));
+                    }
                     let mut devices = Vec::new();
                     if self.eat_word("device") {
                         devices.push(self.string()?.0);
@@ -161,6 +177,7 @@ impl<'a> Parser<'a> {
                     c.rules.push(rule);
                 }
             }
+            self.block_sep(&[])?;
         }
     }
 
@@ -251,6 +268,8 @@ impl<'a> Parser<'a> {
                     s.data = data;
                     s.key_span = item.to(self.prev_span());
                     have_key = true;
+                    self.block_sep(&["."])?;
+                    continue;
                 }
                 Some("flags") => {
                     self.bump();
@@ -308,6 +327,7 @@ impl<'a> Parser<'a> {
                 }
                 _ => return Err(self.unexpected(&[])),
             }
+            self.block_sep(&[])?;
         }
         if !have_key {
             return Err(self.error(
@@ -417,6 +437,10 @@ impl<'a> Parser<'a> {
                     }
                     _ => return Err(self.unexpected(&[])),
                 }
+                // `packets N bytes M` is one item.
+                if !self.is_word("bytes") {
+                    self.block_sep(&[])?;
+                }
             }
         }
         o.span = start.to(self.prev_span());
@@ -439,11 +463,15 @@ impl<'a> Parser<'a> {
 
     /// `{ elem, elem … }` with newlines allowed anywhere inside.
     pub(crate) fn elem_block(&mut self) -> PResult<Vec<Elem>> {
-        self.expect_punct("{")?;
+        if !self.is_punct("{") {
+            return Err(self.unexpected(&["'{'", "'$'"]));
+        }
+        self.bump();
         let mut v = Vec::new();
         loop {
             self.skip_newlines();
-            if self.eat_punct("}") {
+            // At least one element (`{ }` is a syntax error); a trailing comma is fine.
+            if !v.is_empty() && self.eat_punct("}") {
                 return Ok(v);
             }
             v.push(self.elem(true)?);

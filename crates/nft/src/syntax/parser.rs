@@ -28,6 +28,7 @@ pub fn parse(src: &str) -> Parsed {
             break;
         }
         let start = p.span();
+        let first = p.i;
         let res = p.command().and_then(|c| {
             if p.at_separator() || p.at_eof() {
                 Ok(c)
@@ -41,6 +42,16 @@ pub fn parse(src: &str) -> Parsed {
             Err(e) => {
                 out.errors.push(e);
                 if out.errors.len() >= MAX_ERRORS {
+                    break;
+                }
+                // An unexpected `}` inside a block: bison's recovery discards it, the block
+                // never closes, and the parse ends at the end of the input.
+                if *p.tok() == Tok::Punct("}") && p.depth_since(first) > 0 {
+                    // Inside a block bison's recovery runs to the end of the input.
+                    while !p.at_eof() {
+                        p.bump();
+                    }
+                    out.errors.push(p.unexpected(&[]));
                     break;
                 }
                 p.recover();
@@ -418,12 +429,33 @@ impl<'a> Parser<'a> {
 
     /// An optional family keyword (only when an identifier follows it).
     pub fn family_opt(&mut self) -> Option<Family> {
+        // Family names are keywords: never identifiers, so always the family.
         let f = self.word().and_then(Family::from_name)?;
-        if matches!(self.tok_at(1), Tok::Word(_)) {
-            self.bump();
-            return Some(f);
+        self.bump();
+        Some(f)
+    }
+
+    /// After an item of a `{ … }` block: a newline or `;` (bison `stmt_separator`).
+    pub fn block_sep(&mut self, more: &[&str]) -> PResult<()> {
+        if self.at_separator() {
+            self.skip_separators();
+            return Ok(());
         }
-        None
+        let mut exp = vec!["newline", "semicolon"];
+        exp.extend_from_slice(more);
+        Err(self.unexpected(&exp))
+    }
+
+    /// Open braces between token `from` and the current token.
+    fn depth_since(&self, from: usize) -> i32 {
+        self.toks[from.min(self.toks.len())..self.i.min(self.toks.len())]
+            .iter()
+            .map(|t| match t.tok {
+                Tok::Punct("{") => 1,
+                Tok::Punct("}") => -1,
+                _ => 0,
+            })
+            .sum()
     }
 
     /// `[family] table chain`
@@ -493,6 +525,9 @@ impl<'a> Parser<'a> {
                 rule.comment = Some(self.string()?.0);
                 continue;
             }
+            if matches!(self.tok(), Tok::Punct(p) if !matches!(*p, "{" | "(" | "@" | "$" | "[")) {
+                return Err(self.unexpected(&["end of file", "newline", "semicolon"]));
+            }
             let s = self.stmt()?;
             rule.stmts.push(s);
         }
@@ -527,6 +562,9 @@ impl<'a> Parser<'a> {
         let mut r = ObjRef::new(kind, start);
         r.family = self.family_opt_before_handle();
         if kind == ObjKind::Table {
+            if !matches!(self.tok(), Tok::Word(_)) {
+                return Err(self.unexpected(&["handle", "string", "last"]));
+            }
             if self.is_word("handle") {
                 self.handle_into(&mut r)?;
             } else {
@@ -538,6 +576,12 @@ impl<'a> Parser<'a> {
             let (table, span) = self.ident()?;
             r.table = Some(table);
             r.table_span = span;
+            if !self.is_word("handle")
+                && !matches!(self.tok(), Tok::Word(_))
+                && kind != ObjKind::Rule
+            {
+                return Err(self.unexpected(&["handle", "string", "last"]));
+            }
             if self.is_word("handle") && kind != ObjKind::Rule {
                 self.handle_into(&mut r)?;
             } else {
