@@ -138,6 +138,9 @@ pub fn list(
         return Err(ListError::NotFound(rec));
     }
     let _ = stream_chain;
+    // One write per 64 KiB, not per line, whatever `out` is.
+    let mut buf = io::BufWriter::with_capacity(1 << 16, out);
+    let out: &mut dyn Write = &mut buf;
     if o.json {
         let mut doc = json::Doc::start(out)?;
         for t in &cache.tables {
@@ -149,6 +152,7 @@ pub fn list(
             text_table(out, sock, t, cmd, o)?;
         }
     }
+    buf.flush()?;
     Ok(())
 }
 
