@@ -4,6 +4,7 @@
 //! removes implied dependencies and restores the readable forms; sets and
 //! their elements are decoded here too ([`set`], [`elems`]).
 
+mod actions;
 mod parse;
 mod postprocess;
 pub mod value;

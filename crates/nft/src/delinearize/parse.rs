@@ -13,7 +13,7 @@ use super::value::{self, Part};
 use super::SetLookup;
 use crate::ast::{
     self, BinOp, ByteOrder, CtDir, Datatype, Expr, ExprKind, FibFlags, FibResult, NatFlags,
-    NatKind, NatStmt, NumgenMode, RejectKind, RelOp, SetOp, Span, Stmt, StmtKind, Value,
+    NatKind, NatStmt, NumgenMode, RelOp, Span, Stmt, StmtKind, Value,
 };
 
 /// What a register holds: an expression and how its bytes are typed.
@@ -27,11 +27,11 @@ pub struct Reg {
     pub raw: Option<Vec<u8>>,
 }
 
-fn e(kind: ExprKind) -> Expr {
+pub(super) fn e(kind: ExprKind) -> Expr {
     Expr::new(kind, Span::NONE)
 }
 
-fn s(kind: StmtKind) -> Stmt {
+pub(super) fn s(kind: StmtKind) -> Stmt {
     Stmt::new(kind, Span::NONE)
 }
 
@@ -46,7 +46,7 @@ fn reg32(r: u32) -> u32 {
 pub struct Parser<'a> {
     pub family: u8,
     pub sets: &'a dyn SetLookup,
-    regs: HashMap<u32, Reg>,
+    pub(super) regs: HashMap<u32, Reg>,
     pub stmts: Vec<Stmt>,
     /// The transport protocol a previous `meta l4proto` match established.
     l4proto: Option<u8>,
@@ -67,18 +67,22 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn set_reg(&mut self, r: u32, reg: Reg) {
+    pub(super) fn set_reg(&mut self, r: u32, reg: Reg) {
         self.regs.insert(reg32(r), reg);
     }
 
-    fn get_reg(&self, r: u32) -> Option<Reg> {
+    pub(super) fn get_reg(&self, r: u32) -> Option<Reg> {
         self.regs.get(&reg32(r)).cloned()
     }
 
     /// The expression of `len` bytes starting at register `r`: one register,
     /// or a concatenation of consecutive ones.
     /// `key_at`, with constants (immediates) typed by the set's key parts.
-    fn set_key_at(&self, r: u32, info: &super::SetInfo) -> Option<(Expr, Vec<Part>, Option<u32>)> {
+    pub(super) fn set_key_at(
+        &self,
+        r: u32,
+        info: &super::SetInfo,
+    ) -> Option<(Expr, Vec<Part>, Option<u32>)> {
         let (expr, parts, prefix) = self.key_at(r, info.key_len as usize)?;
         let set_parts = value::key_parts(info.key_type, info.key_len);
         let ExprKind::Concat(items) = &expr.kind else {
@@ -384,7 +388,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A register's constant typed as `dt` (immediate data), or its expression.
-    fn typed(&self, r: &Reg, dt: Datatype) -> Expr {
+    pub(super) fn typed(&self, r: &Reg, dt: Datatype) -> Expr {
         match &r.raw {
             Some(bytes) => {
                 let bits = if dt.bits() == 0 {
@@ -680,120 +684,6 @@ impl<'a> Parser<'a> {
         }
         Ok(())
     }
-
-    fn nat(&mut self, n: &k::Nat) -> Result<(), String> {
-        let fam = n.family.unwrap_or(self.family as u32);
-        let addr_dt = if fam == 10 {
-            Datatype::Ipv6Addr
-        } else {
-            Datatype::Ipv4Addr
-        };
-        let reg = |r: Option<u32>| r.and_then(|r| self.get_reg(r));
-        let mut addr = reg(n.reg_addr_min).map(|r| self.typed(&r, addr_dt));
-        if let (Some(a), Some(max)) = (&addr, reg(n.reg_addr_max)) {
-            let hi = self.typed(&max, addr_dt);
-            if *a != hi && n.reg_addr_max != n.reg_addr_min {
-                addr = Some(e(ExprKind::Range(Box::new(a.clone()), Box::new(hi))));
-            }
-        }
-        let mut port = reg(n.reg_proto_min).map(|r| self.typed(&r, Datatype::InetService));
-        if let (Some(p), Some(max)) = (&port, reg(n.reg_proto_max)) {
-            let hi = self.typed(&max, Datatype::InetService);
-            if *p != hi && n.reg_proto_max != n.reg_proto_min {
-                port = Some(e(ExprKind::Range(Box::new(p.clone()), Box::new(hi))));
-            }
-        }
-        let kind = if n.nat_type == Some(NFT_NAT_DNAT) {
-            NatKind::Dnat
-        } else {
-            NatKind::Snat
-        };
-        let family = if self.family == 1 {
-            ast::Family::from_nfproto(fam as u8)
-        } else {
-            None
-        };
-        self.stmts.push(s(StmtKind::Nat(NatStmt {
-            kind,
-            family,
-            addr,
-            port,
-            flags: NatFlags(
-                n.flags.unwrap_or(0)
-                    & (NatFlags::PROTO_RANDOM
-                        | NatFlags::PERSISTENT
-                        | NatFlags::PROTO_RANDOM_FULLY),
-            ),
-        })));
-        Ok(())
-    }
-
-    fn reject(&mut self, r: &k::Reject) {
-        let code = r.icmp_code.unwrap_or(0);
-        let ty = r.reject_type.unwrap_or(0);
-        let (kind, code) = match (ty, self.family) {
-            (NFT_REJECT_TCP_RST, _) => (RejectKind::TcpReset, None),
-            (NFT_REJECT_ICMPX_UNREACH, _) if code == 1 => (RejectKind::Default, None),
-            (NFT_REJECT_ICMPX_UNREACH, _) => (RejectKind::Icmpx, Some(code)),
-            (_, 2) if code == 3 => (RejectKind::Default, None),
-            (_, 10) if code == 4 => (RejectKind::Default, None),
-            (_, 10) => (RejectKind::Icmpv6, Some(code)),
-            _ => (RejectKind::Icmp, Some(code)),
-        };
-        let dt = match kind {
-            RejectKind::Icmpv6 => Datatype::Icmpv6Code,
-            RejectKind::Icmpx => Datatype::IcmpxCode,
-            _ => Datatype::IcmpCode,
-        };
-        let code = code.map(|c| value::val_expr(Value::num(dt, 8, c as u64)));
-        self.stmts.push(s(StmtKind::Reject { kind, code }));
-    }
-
-    fn dynset(&mut self, d: &k::Dynset) -> Result<(), String> {
-        let name = d.set_name.clone().unwrap_or_default();
-        let info = self
-            .sets
-            .find(&name)
-            .ok_or_else(|| format!("unknown set {name}"))?;
-        let (key, _, _) = self
-            .set_key_at(d.sreg_key.unwrap_or(1), &info)
-            .ok_or("dynset on an empty register")?;
-        let op = match d.op.unwrap_or(0) {
-            NFT_DYNSET_OP_ADD => SetOp::Add,
-            NFT_DYNSET_OP_UPDATE => SetOp::Update,
-            _ => SetOp::Delete,
-        };
-        let timeout = d.timeout.filter(|&t| t != 0 && Some(t) != info.timeout);
-        let stmts = d
-            .expr
-            .iter()
-            .map(|b| b.as_ref())
-            .chain(d.exprs.iter().flatten())
-            .filter_map(super::stateful)
-            .collect();
-        self.stmts.push(s(StmtKind::Set {
-            op,
-            set: name,
-            set_span: Span::NONE,
-            key,
-            timeout,
-            stmts,
-        }));
-        Ok(())
-    }
-}
-
-pub fn verdict_of(v: &nfnl::nftables::Verdict) -> ast::Verdict {
-    let chain = v.chain.clone().unwrap_or_default();
-    match v.code {
-        NF_ACCEPT => ast::Verdict::Accept,
-        NF_DROP => ast::Verdict::Drop,
-        NF_QUEUE => ast::Verdict::Queue,
-        NFT_JUMP => ast::Verdict::Jump(chain),
-        NFT_GOTO => ast::Verdict::Goto(chain),
-        NFT_RETURN => ast::Verdict::Return,
-        _ => ast::Verdict::Continue,
-    }
 }
 
 impl Part {
@@ -802,3 +692,5 @@ impl Part {
         Part::with_bits(self.dtype, 32, ByteOrder::Host)
     }
 }
+
+pub use super::actions::verdict_of;
