@@ -45,6 +45,9 @@ impl Ctx<'_> {
             StmtKind::Verdict(e) => match &mut e.kind {
                 ExprKind::Verdict(_) => Ok(()),
                 ExprKind::Map { key, map } => {
+                    if let Some(sp) = unqualified_ct_addr(key) {
+                        return Err(ct_addr_error(sp));
+                    }
                     let tys = self.selector(key)?;
                     self.deps(key, out)?;
                     self.map_target(map, &tys, Ty::new(Datatype::Verdict, 128))
@@ -86,6 +89,19 @@ impl Ctx<'_> {
                 }
                 Ok(())
             }
+            StmtKind::Log(l)
+                if l.level == Some(8)
+                    && (l.prefix.is_some()
+                        || l.group.is_some()
+                        || l.snaplen.is_some()
+                        || l.queue_threshold.is_some()
+                        || l.flags != 0) =>
+            {
+                Err(ErrorRecord::new(
+                    s.span,
+                    "log level audit doesn't support any further options",
+                ))
+            }
             StmtKind::Counter { .. }
             | StmtKind::ObjRef { .. }
             | StmtKind::Log(_)
@@ -104,6 +120,11 @@ impl Ctx<'_> {
         let tys = self.selector(left)?;
         self.deps(left, out)?;
         let set_op = matches!(op, RelOp::Implicit | RelOp::Eq | RelOp::Neq);
+        if matches!(right.kind, ExprKind::SetRef(_) | ExprKind::Set(_)) {
+            if let Some(sp) = unqualified_ct_addr(left) {
+                return Err(ct_addr_error(sp));
+            }
+        }
         match &mut right.kind {
             ExprKind::SetRef(name) => {
                 if !set_op {
@@ -300,6 +321,9 @@ impl Ctx<'_> {
 
     fn set_value(&mut self, v: &mut Expr, t: Ty, out: &mut Vec<Stmt>) -> Result<(), ErrorRecord> {
         if let ExprKind::Map { key, map } = &mut v.kind {
+            if let Some(sp) = unqualified_ct_addr(key) {
+                return Err(ct_addr_error(sp));
+            }
             let tys = self.selector(key)?;
             self.deps(key, out)?;
             return self.map_target(map, &tys, t);
@@ -370,6 +394,22 @@ impl Ctx<'_> {
         span: Span,
         out: &mut Vec<Stmt>,
     ) -> Result<(), ErrorRecord> {
+        let conflict = match (self.family, kind) {
+            (Family::Arp, _) => Some("cannot use reject with arp"),
+            (Family::Ip | Family::Ip6, RejectKind::Icmpx) => {
+                Some("abstracted ICMP unreachable not supported")
+            }
+            (Family::Ip, RejectKind::Icmpv6) | (Family::Ip6, RejectKind::Icmp) => {
+                Some("conflicting protocols specified: ip vs ip6")
+            }
+            _ => None,
+        };
+        if let Some(msg) = conflict {
+            return Err(match code {
+                Some(c) => ErrorRecord::new(c.span, msg).with_other(span),
+                None => ErrorRecord::new(span, msg),
+            });
+        }
         if kind == RejectKind::TcpReset && self.l4 != Some(IPPROTO_TCP) {
             self.payload_dep(Proto::Tcp, span, out)?;
         }
@@ -432,11 +472,27 @@ pub(crate) fn same_types(a: &[Ty], b: &[Ty]) -> bool {
         })
 }
 
-/// Statements nothing may follow (a verdict map is not one: its lookup may find nothing).
+/// Statements nothing may follow (STMT_F_TERMINAL): verdicts but `continue`, reject, nat.
+/// A verdict map is not one (its lookup may find nothing).
 fn is_terminal(s: &Stmt) -> bool {
     match &s.kind {
-        StmtKind::Verdict(e) => matches!(e.kind, ExprKind::Verdict(_)),
-        StmtKind::Reject { .. } => true,
+        StmtKind::Verdict(e) => {
+            matches!(&e.kind, ExprKind::Verdict(v) if *v != Verdict::Continue)
+        }
+        StmtKind::Reject { .. } | StmtKind::Nat(_) => true,
         _ => false,
     }
+}
+
+/// `ct saddr`/`ct daddr` without `ip`/`ip6` cannot key a set or map.
+fn unqualified_ct_addr(e: &Expr) -> Option<Span> {
+    match &e.kind {
+        ExprKind::Ct { key, .. } if matches!(key.name, "saddr" | "daddr") => Some(e.span),
+        ExprKind::Concat(p) => p.iter().find_map(unqualified_ct_addr),
+        _ => None,
+    }
+}
+
+fn ct_addr_error(span: Span) -> ErrorRecord {
+    ErrorRecord::new(span, "specify either ip or ip6 for address matching")
 }
