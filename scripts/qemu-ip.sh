@@ -6,6 +6,7 @@
 # builds one fresh network namespace (unshare -n) with a veth pair, addresses and
 # routes set up by the system `ip`, runs the three commands with each build in that
 # same namespace, and diffs. Exits non-zero with the diff on any mismatch.
+# QEMU_IP_SHOW=1 also prints the native output.
 set -euo pipefail
 
 DIST=${1:?usage: scripts/qemu-ip.sh DIST_DIR}
@@ -60,6 +61,7 @@ unshare -n bash -c '
 '
 
 status=0
+[ -n "${QEMU_IP_SHOW:-}" ] && cat "$WORK/out.amd64"
 [ -s "$WORK/out.amd64" ] && grep -q "10.77.0.1/24" "$WORK/out.amd64" || { echo "qemu-ip: native run printed nothing useful:"; cat "$WORK/out.amd64"; exit 1; }
 for a in arm64 arm; do
   if diff -u "$WORK/out.amd64" "$WORK/out.$a" > "$WORK/diff.$a"; then

@@ -175,7 +175,11 @@ pub fn run(
     } else if matches(c, "identify") {
         identify(args)
     } else if matches(c, "exec") {
-        exec(args)
+        if ctx_opts.all {
+            exec_all(args)
+        } else {
+            exec(args)
+        }
     } else if matches(c, "attach") {
         add(args, false)
     } else {
@@ -428,6 +432,43 @@ fn exec(mut args: Args) -> Res {
         1,
         format!("exec of \"{}\" failed: {}\n", cmd[0], strerror(errno())),
     ))
+}
+
+/// `ip -all netns exec CMD…`: run CMD in every named netns in turn.
+fn exec_all(args: Args) -> Res {
+    use std::io::Write;
+    use std::os::unix::process::CommandExt;
+    let cmd = args.rest();
+    if cmd.is_empty() {
+        return Err(Fail::new(1, "No command specified\n"));
+    }
+    for name in list_names() {
+        print!("\nnetns: {name}\n");
+        let _ = std::io::stdout().flush();
+        let ns = name.clone();
+        let mut c = std::process::Command::new(&cmd[0]);
+        c.args(&cmd[1..]);
+        // SAFETY: the child only enters the netns before exec; the parent
+        // is single-threaded.
+        unsafe {
+            c.pre_exec(move || {
+                switch(&ns).map_err(|f| {
+                    let _ = std::io::stderr().write_all(f.msg.as_bytes());
+                    std::io::Error::from_raw_os_error(libc::EINVAL)
+                })
+            });
+        }
+        if let Err(e) = c.status() {
+            if e.raw_os_error() != Some(libc::EINVAL) {
+                eprintln!(
+                    "exec of \"{}\" failed: {}",
+                    cmd[0],
+                    kcommon::errno::io_error(&e)
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Decode an RTM_NEWNSID answer (used by tests).
