@@ -390,9 +390,8 @@ fn counter_text(w: &mut dyn Write, obj: &nfnl::nftables::Obj, o: &Opts) -> io::R
     if let Some(cm) = obj.comment() {
         writeln!(w, "\t\tcomment \"{cm}\"")?;
     }
-    if o.stateless {
-        writeln!(w, "\t\tpackets 0 bytes 0")?;
-    } else {
+    // Stateless listings leave the values out altogether.
+    if !o.stateless {
         writeln!(
             w,
             "\t\tpackets {} bytes {}",

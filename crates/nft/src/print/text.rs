@@ -18,6 +18,15 @@ fn vo(o: &Opts) -> ValueOpts {
 
 const UNQUALIFIED_META: &[&str] = &["iif", "oif", "iifname", "oifname", "iifgroup", "oifgroup"];
 
+/// A time: `3h`, or whole seconds (`10800s`) with `-n`.
+fn tm(ms: u64, o: &Opts) -> String {
+    if o.numeric {
+        format!("{}s", ms / 1000)
+    } else {
+        value::time(ms)
+    }
+}
+
 /// An expression in nft syntax.
 pub fn expr(e: &Expr, o: &Opts) -> String {
     match &e.kind {
@@ -142,10 +151,10 @@ pub fn verdict(v: &Verdict) -> String {
 pub fn elem(e: &Elem, o: &Opts) -> String {
     let mut s = expr(&e.key, o);
     if let Some(t) = e.timeout {
-        s.push_str(&format!(" timeout {}", value::time(t)));
+        s.push_str(&format!(" timeout {}", tm(t, o)));
     }
     if let Some(t) = e.expires.filter(|_| !o.stateless) {
-        s.push_str(&format!(" expires {}", value::time(t)));
+        s.push_str(&format!(" expires {}", tm(t, o)));
     }
     for st in &e.stmts {
         s.push(' ');
@@ -275,7 +284,7 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             };
             let mut inner = expr(key, o);
             if let Some(t) = timeout {
-                inner.push_str(&format!(" timeout {}", value::time(*t)));
+                inner.push_str(&format!(" timeout {}", tm(*t, o)));
             }
             for st in stmts {
                 inner.push(' ');
@@ -476,10 +485,10 @@ pub fn set(w: &mut dyn Write, s: &Set, o: &Opts) -> io::Result<()> {
         writeln!(w, "\t\t{}", stmt(st, &decl))?;
     }
     if let Some(t) = s.timeout {
-        writeln!(w, "\t\ttimeout {}", value::time(t))?;
+        writeln!(w, "\t\ttimeout {}", tm(t, o))?;
     }
     if let Some(g) = s.gc_interval {
-        writeln!(w, "\t\tgc-interval {}", value::time(g))?;
+        writeln!(w, "\t\tgc-interval {}", tm(g, o))?;
     }
     if matches!(s.policy, Some(crate::ast::SetPolicy::Memory)) {
         writeln!(w, "\t\tpolicy memory")?;

@@ -201,6 +201,8 @@ pub fn text(v: &Value, o: ValueOpts) -> String {
         Datatype::CtState if !o.numeric => return flags(CT_STATE, num),
         Datatype::CtStatus if !o.numeric => return flags(CT_STATUS, num),
         Datatype::TcpFlag if !o.numeric => return flags(TCP_FLAGS, num).replace(',', " | "),
+        // Bitmasks print in hex when numeric.
+        Datatype::CtState | Datatype::CtStatus | Datatype::TcpFlag => return format!("0x{num:x}"),
         _ => {}
     }
     match json(v, o) {
