@@ -111,6 +111,13 @@ fn listings_match_reference() {
             &["list", "sets"],
             &["list", "maps"],
             &["list", "sets", "table", "ip", "kube-proxy"],
+            // Not knftables' calls, but what a person debugging a node types.
+            &["-s", "list", "table", "ip", "kube-proxy"],
+            &["-t", "list", "table", "ip", "kube-proxy"],
+            &["-n", "list", "table", "ip", "kube-proxy"],
+            &["-nn", "list", "ruleset"],
+            &["-s", "list", "counters"],
+            &["list", "counter", "ip", "kube-proxy", "c1"],
         ];
         for args in text_calls {
             let mine = nft(args, None);
