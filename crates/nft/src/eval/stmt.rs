@@ -186,6 +186,13 @@ impl Ctx<'_> {
             ExprKind::Meta(k) if k.name == "l4proto" => self.l4 = n,
             ExprKind::Payload(f) if f.name == "protocol" && f.proto == Proto::Ip => self.l4 = n,
             ExprKind::Payload(f) if f.name == "nexthdr" && f.proto == Proto::Ip6 => self.l4 = n,
+            ExprKind::Meta(k) if k.name == "protocol" => {
+                self.l3 = match n {
+                    Some(0x0800) => Some(Family::Ip),
+                    Some(0x86dd) => Some(Family::Ip6),
+                    _ => None,
+                }
+            }
             ExprKind::Meta(k) if k.name == "nfproto" => {
                 self.l3 = match n {
                     Some(2) => Some(Family::Ip),
@@ -254,7 +261,16 @@ impl Ctx<'_> {
                 if self.l4 == Some(n as u64) {
                     return Ok(());
                 }
-                if let Some(have) = self.l4.filter(|h| *h != ANY_L4) {
+                if self.l4 == Some(ANY_L4) {
+                    return Err(ErrorRecord::new(
+                        span,
+                        format!(
+                            "conflicting transport layer protocols specified: set vs. {}",
+                            p.name()
+                        ),
+                    ));
+                }
+                if let Some(have) = self.l4 {
                     return Err(ErrorRecord::new(
                         span,
                         format!(
@@ -340,10 +356,8 @@ impl Ctx<'_> {
             (Family::Ip, None | Some(Family::Ip)) => Family::Ip,
             (Family::Ip6, None | Some(Family::Ip6)) => Family::Ip6,
             (Family::Inet, Some(f)) => f,
-            (Family::Inet, None) => match (&self.l3, nat.addr.as_ref().map(|a| &a.kind)) {
+            (Family::Inet, None) => match (&self.l3, nat.addr.as_ref()) {
                 (Some(f), _) => *f,
-                (None, Some(ExprKind::Literal(Literal::Ipv6(_)))) => Family::Ip6,
-                (None, Some(ExprKind::Literal(Literal::Ipv4(_)))) => Family::Ip,
                 (None, None) => Family::Inet,
                 _ => {
                     return Err(ErrorRecord::new(
@@ -400,6 +414,12 @@ impl Ctx<'_> {
                 Some("abstracted ICMP unreachable not supported")
             }
             (Family::Ip, RejectKind::Icmpv6) | (Family::Ip6, RejectKind::Icmp) => {
+                Some("conflicting protocols specified: ip vs ip6")
+            }
+            (_, RejectKind::Icmp) if self.l3 == Some(Family::Ip6) => {
+                Some("conflicting protocols specified: ip vs ip6")
+            }
+            (_, RejectKind::Icmpv6) if self.l3 == Some(Family::Ip) => {
                 Some("conflicting protocols specified: ip vs ip6")
             }
             _ => None,

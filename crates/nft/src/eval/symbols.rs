@@ -436,6 +436,9 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
                 )),
             }
         }
+        (Datatype::IfName | Datatype::String, Literal::Str(s)) if s.is_empty() => {
+            Err(ErrorRecord::new(span, "Empty string is not allowed"))
+        }
         (Datatype::IfName | Datatype::String, Literal::Ident(s) | Literal::Str(s)) => {
             let mut data = s.as_bytes().to_vec();
             if data.len() >= 16 {

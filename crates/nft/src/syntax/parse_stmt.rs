@@ -346,6 +346,8 @@ impl<'a> Parser<'a> {
         }
         let per = match per_word {
             Some(p) => p,
+            // Byte rates are one word (`kbytes/second`).
+            None if bytes => return Err(self.unexpected(&[])),
             None => {
                 self.expect_punct("/")?;
                 let w = self.word().unwrap_or("").to_string();
@@ -364,8 +366,24 @@ impl<'a> Parser<'a> {
         let mut burst = if bytes { 0 } else { 5 };
         if self.eat_word("burst") {
             burst = self.number()?.0 as u32;
-            if !self.eat_word("packets") {
-                self.eat_word("bytes");
+            // The burst unit must match the rate's.
+            match (self.word(), bytes) {
+                (Some("packets"), false) => {
+                    self.bump();
+                }
+                (Some("bytes" | "kbytes" | "mbytes"), true) => {
+                    let m = match self.word() {
+                        Some("kbytes") => 1 << 10,
+                        Some("mbytes") => 1 << 20,
+                        _ => 1,
+                    };
+                    self.bump();
+                    burst = burst.saturating_mul(m);
+                }
+                (Some("packets" | "bytes" | "kbytes" | "mbytes"), _) => {
+                    return Err(self.unexpected(&[]));
+                }
+                _ => {}
             }
         }
         Ok(StmtKind::Limit {
