@@ -14,8 +14,9 @@ use crate::{flags, project_root, shared_dir};
 /// Cases CI replays (a fixed sample; `--only .` or no filter runs them all).
 pub fn ci_sample(kind: &str) -> &'static str {
     match kind {
-        // every fifth case plus the callers' contracts (killall, cri-dockerd, check-config)
-        "ip" => "ip/([0-9][0-9][05]-|15[0-5]-|05[4-8]-)",
+        // every fifth case plus the callers' contracts (killall, cri-dockerd,
+        // check-config, CNI tap), the exit-code/usage cases and netns files
+        "ip" => "ip/([0-9][0-9][05]-|00[1-6]-|15[0-5]-|05[4-8]-|16[3-6]-|34[0-5]-)",
         // version/help, list formats and filters, every kube-proxy -D form,
         // flush, events, create, update, every other usage error. Left out:
         // 052 (-S counters depend on which CPU ran the setup) and 160 (the
