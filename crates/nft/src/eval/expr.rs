@@ -96,6 +96,22 @@ impl Ctx<'_> {
     pub(crate) fn value(&mut self, e: &mut Expr, t: Ty) -> Result<(), ErrorRecord> {
         let span = e.span;
         match &mut e.kind {
+            ExprKind::Literal(Literal::Str(s))
+                if matches!(t.dtype, Datatype::IfName | Datatype::String)
+                    && s.ends_with('*')
+                    && !s.ends_with("\\*") =>
+            {
+                // `"eth*"`: a prefix match on the name (without the NUL).
+                let stem = &s[..s.len() - 1];
+                let plen = stem.len() as u32 * 8;
+                let mut v = resolve(&Literal::Str(stem.to_string()), t.dtype, t.bits, span)?;
+                if stem.is_empty() {
+                    v.data.iter_mut().for_each(|b| *b = 0);
+                }
+                let inner = Expr::new(ExprKind::Value(v), span);
+                e.kind = ExprKind::Prefix(Box::new(inner), plen.min(255) as u8);
+                Ok(())
+            }
             ExprKind::Literal(lit) => {
                 let v = resolve(lit, t.dtype, t.bits, span)?;
                 e.kind = ExprKind::Value(v);

@@ -15,6 +15,21 @@ pub use expr::{selector_types, single_type, Ty};
 pub use objects::{hook_number, prio_value, set_info};
 pub use scope::{ChainInfo, RuleRef, Scope, SetInfo, TableInfo};
 
+/// A header field that does not start or end on a byte boundary: the bytes covering it and
+/// how far its value is shifted left within them (payload.c `payload_expr_expand`).
+pub fn unaligned(f: &Field) -> Option<(u32, u32)> {
+    unaligned_bits(f.offset, f.len)
+}
+
+/// [`unaligned`] for a bit offset and length (raw payloads too).
+pub fn unaligned_bits(offset: u32, len: u32) -> Option<(u32, u32)> {
+    if offset % 8 == 0 && len % 8 == 0 || len == 0 || len > 64 {
+        return None;
+    }
+    let nbytes = (offset + len).div_ceil(8) - offset / 8;
+    Some((nbytes, nbytes * 8 - offset % 8 - len))
+}
+
 use crate::ast::*;
 use crate::erec::ErrorRecord;
 
@@ -40,6 +55,8 @@ pub struct Ctx<'s> {
     pub(crate) l4: Option<u64>,
     /// Network protocol established so far (inet/bridge/netdev tables).
     pub(crate) l3: Option<Family>,
+    /// `meta iiftype ether` is in place (link-layer matches outside bridge/netdev).
+    pub(crate) iiftype: bool,
 }
 
 impl<'s> Ctx<'s> {
@@ -50,6 +67,7 @@ impl<'s> Ctx<'s> {
             table: table.to_string(),
             l4: None,
             l3: None,
+            iiftype: false,
         }
     }
 

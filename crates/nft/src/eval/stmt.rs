@@ -18,6 +18,7 @@ impl Ctx<'_> {
     pub(crate) fn rule(&mut self, rule: &mut Rule) -> Result<(), ErrorRecord> {
         self.l4 = None;
         self.l3 = None;
+        self.iiftype = false;
         let stmts = std::mem::take(&mut rule.stmts);
         let mut out = Vec::with_capacity(stmts.len() + 1);
         let mut terminal: Option<Span> = None;
@@ -50,7 +51,9 @@ impl Ctx<'_> {
                     }
                     let tys = self.selector(key)?;
                     self.deps(key, out)?;
-                    self.map_target(map, &tys, Ty::new(Datatype::Verdict, 128))
+                    self.map_target(map, &tys, Ty::new(Datatype::Verdict, 128))?;
+                    shift_for(key, map);
+                    Ok(())
                 }
                 _ => Err(ErrorRecord::new(e.span, "Expression is not a verdict")),
             },
@@ -153,7 +156,11 @@ impl Ctx<'_> {
                 if elems.is_empty() {
                     return Err(ErrorRecord::new(right.span, "Set is empty"));
                 }
-                if elems.len() == 1 && elems[0].data.is_none() {
+                // A concatenation stays a set lookup, as nft keeps it.
+                let concat_interval = elems
+                    .first()
+                    .is_some_and(|e| matches!(e.key.kind, ExprKind::Concat(_)));
+                if elems.len() == 1 && elems[0].data.is_none() && !concat_interval {
                     // A one-element anonymous set is the element itself.
                     let single = elems.remove(0).key;
                     *right = single;
@@ -162,8 +169,17 @@ impl Ctx<'_> {
                     self.elems(elems, &tys, None)?;
                 }
             }
-            _ => self.key(right, &tys)?,
+            _ => {
+                self.key(right, &tys)?;
+                if matches!(right.kind, ExprKind::Concat(_)) && super::expr::is_interval(right) {
+                    return Err(ErrorRecord::new(
+                        right.span,
+                        "ranges and prefixes in a concatenation need a set: use { … }",
+                    ));
+                }
+            }
         }
+        shift_for(left, right);
         if matches!(op, RelOp::Implicit | RelOp::Eq) {
             self.learn(left, right);
             // `meta l4proto { tcp, udp }`: some transport protocol, ports are meaningful.
@@ -186,6 +202,7 @@ impl Ctx<'_> {
             ExprKind::Meta(k) if k.name == "l4proto" => self.l4 = n,
             ExprKind::Payload(f) if f.name == "protocol" && f.proto == Proto::Ip => self.l4 = n,
             ExprKind::Payload(f) if f.name == "nexthdr" && f.proto == Proto::Ip6 => self.l4 = n,
+            ExprKind::Meta(k) if k.name == "iiftype" && n == Some(1) => self.iiftype = true,
             ExprKind::Meta(k) if k.name == "protocol" => {
                 self.l3 = match n {
                     Some(0x0800) => Some(Family::Ip),
@@ -253,6 +270,14 @@ impl Ctx<'_> {
                         Ok(())
                     }
                 }
+            }
+            Proto::Ether => {
+                if matches!(self.family, Family::Ip | Family::Ip6 | Family::Inet) && !self.iiftype {
+                    let key = meta_key("iiftype").ok_or_else(|| internal(span))?;
+                    out.push(dep_stmt(key, Datatype::ArpHrd, 16, 1, span));
+                    self.iiftype = true;
+                }
+                Ok(())
             }
             _ => {
                 let Some(n) = p.l4proto() else {
@@ -515,4 +540,47 @@ fn unqualified_ct_addr(e: &Expr) -> Option<Span> {
 
 fn ct_addr_error(span: Span) -> ErrorRecord {
     ErrorRecord::new(span, "specify either ip or ip6 for address matching")
+}
+
+/// Constants compared with (or keyed by) a field that is not byte-aligned move to where the
+/// field sits in the bytes loaded for it (`ip dscp cs1` compares 0x20 under mask 0xfc).
+fn shift_for(sel: &Expr, consts: &mut Expr) {
+    match (&sel.kind, &mut consts.kind) {
+        (_, ExprKind::Set(elems)) => {
+            for e in elems.iter_mut() {
+                shift_for(sel, &mut e.key);
+            }
+        }
+        (ExprKind::Concat(sels), ExprKind::Concat(vals)) => {
+            for (a, b) in sels.iter().zip(vals.iter_mut()) {
+                shift_for(a, b);
+            }
+        }
+        (ExprKind::Payload(f), _) => {
+            if let Some((nbytes, shift)) = super::unaligned(f) {
+                shift_value(consts, nbytes, shift);
+            }
+        }
+        (ExprKind::RawPayload { offset, len, .. }, _) => {
+            if let Some((nbytes, shift)) = super::unaligned_bits(*offset, *len) {
+                shift_value(consts, nbytes, shift);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn shift_value(e: &mut Expr, nbytes: u32, shift: u32) {
+    match &mut e.kind {
+        ExprKind::Value(v) => {
+            if let Some(n) = v.as_u64() {
+                *v = Value::num(v.dtype, nbytes * 8, n << shift);
+            }
+        }
+        ExprKind::Range(a, b) => {
+            shift_value(a, nbytes, shift);
+            shift_value(b, nbytes, shift);
+        }
+        _ => {}
+    }
 }

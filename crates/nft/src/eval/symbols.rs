@@ -263,6 +263,16 @@ const DSCPS: &[(&str, u64)] = &[
     ("cs7", 56),
 ];
 
+const ARPHRDS: &[(&str, u64)] = &[
+    ("ether", 1),
+    ("ppp", 512),
+    ("ipip", 768),
+    ("ipip6", 769),
+    ("loopback", 772),
+    ("sit", 776),
+    ("ipgre", 778),
+];
+
 const ECNS: &[(&str, u64)] = &[("not-ect", 0), ("ect1", 1), ("ect0", 2), ("ce", 3)];
 
 pub const ICMP_CODES: &[(&str, u64)] = &[
@@ -340,6 +350,7 @@ fn table_of(t: Datatype) -> Option<&'static [(&'static str, u64)]> {
         Datatype::IgmpType => IGMP_TYPES,
         Datatype::Dscp => DSCPS,
         Datatype::Ecn => ECNS,
+        Datatype::ArpHrd => ARPHRDS,
         _ => return None,
     })
 }
@@ -376,6 +387,10 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
             bits: 128,
             data: a.octets().to_vec(),
         }),
+        // Numbers stand for addresses in masks (`ip saddr & 0xff == 1`).
+        (Datatype::Ipv4Addr, Literal::Number(n)) if *n <= u32::MAX as u64 => {
+            Ok(Value::num(t, 32, *n))
+        }
         (Datatype::Ipv4Addr | Datatype::Ipv6Addr, Literal::Ident(_) | Literal::Str(_)) => {
             Err(ErrorRecord::new(
                 span,
@@ -439,8 +454,29 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
         (Datatype::IfName | Datatype::String, Literal::Str(s)) if s.is_empty() => {
             Err(ErrorRecord::new(span, "Empty string is not allowed"))
         }
+        // A conntrack label is a bit number.
+        (Datatype::CtLabel, Literal::Number(n)) if *n < 128 => {
+            let mut data = vec![0u8; 16];
+            data[15 - (*n as usize / 8)] = 1 << (n % 8);
+            Ok(Value {
+                dtype: t,
+                bits: 128,
+                data,
+            })
+        }
+        (Datatype::Time, Literal::Number(n)) => number(t, bits, n.saturating_mul(1000), span),
+        (Datatype::Time, Literal::Ident(s) | Literal::Str(s)) => {
+            match crate::syntax::parse_time(s) {
+                Some(ms) => number(t, bits, ms, span),
+                None => Err(ErrorRecord::new(
+                    span,
+                    format!("Wrong time format, expecting ms, s, m, h or d: {s}"),
+                )),
+            }
+        }
         (Datatype::IfName | Datatype::String, Literal::Ident(s) | Literal::Str(s)) => {
-            let mut data = s.as_bytes().to_vec();
+            // `\*` is a literal asterisk, not a wildcard.
+            let mut data = s.replace("\\*", "*").into_bytes();
             if data.len() >= 16 {
                 return Err(ErrorRecord::new(
                     span,
@@ -479,7 +515,11 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
 pub fn is_bitmask(t: Datatype) -> bool {
     matches!(
         t,
-        Datatype::CtState | Datatype::CtStatus | Datatype::TcpFlag | Datatype::CtEventBit
+        Datatype::CtState
+            | Datatype::CtStatus
+            | Datatype::TcpFlag
+            | Datatype::CtEventBit
+            | Datatype::CtLabel
     )
 }
 

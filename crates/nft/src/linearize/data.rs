@@ -61,7 +61,8 @@ pub fn key_bytes_in(e: &Expr, orders: &[ByteOrder]) -> Option<Vec<u8>> {
 pub fn order_of(e: &Expr) -> ByteOrder {
     match &e.kind {
         ExprKind::Payload(_) | ExprKind::RawPayload { .. } => ByteOrder::Big,
-        ExprKind::Meta(k) if k.name == "protocol" => ByteOrder::Big,
+        ExprKind::Meta(k) if matches!(k.name, "protocol" | "random") => ByteOrder::Big,
+        ExprKind::Ct { key, .. } if key.name == "id" => ByteOrder::Big,
         ExprKind::Meta(k) => k.dtype.byteorder(),
         ExprKind::Ct { key, .. } => match key.dtype {
             Datatype::Invalid => ByteOrder::Big,
@@ -136,6 +137,38 @@ fn bounds(e: &Expr) -> Option<(Vec<u8>, Vec<u8>)> {
     }
 }
 
+/// Concatenated interval keys (pipapo sets): each element is `key` (every field's low end)
+/// and `key_end` (every field's high end), fields padded to 4 bytes.
+fn concat_intervals(elems: &[Elem], orders: &[ByteOrder]) -> Option<Vec<SetElem>> {
+    let mut out = Vec::with_capacity(elems.len());
+    for el in elems {
+        let ExprKind::Concat(parts) = &el.key.kind else {
+            return None;
+        };
+        let (mut lo, mut hi) = (Vec::new(), Vec::new());
+        for (i, p) in parts.iter().enumerate() {
+            let (a, b) = bounds(p)?;
+            let t = match &p.kind {
+                ExprKind::Value(v) => v.dtype,
+                ExprKind::Prefix(x, _) | ExprKind::Range(x, _) => match &x.kind {
+                    ExprKind::Value(v) => v.dtype,
+                    _ => Datatype::Integer,
+                },
+                _ => Datatype::Integer,
+            };
+            // Interval keys are big-endian (host-order selectors are converted with hton).
+            let _ = orders.get(i);
+            lo.extend(pad4(to_reg(t, a, Some(ByteOrder::Big))));
+            hi.extend(pad4(to_reg(t, b, Some(ByteOrder::Big))));
+        }
+        let mut k = common(el, true);
+        k.key = Some(Data::Value(lo));
+        k.key_end = Some(Data::Value(hi));
+        out.push(k);
+    }
+    Some(out)
+}
+
 /// Register-order bytes of a big-endian key of type `t`.
 fn to_reg(t: Datatype, be: Vec<u8>, order: Option<ByteOrder>) -> Vec<u8> {
     let v = Value {
@@ -185,6 +218,12 @@ pub fn elements_in(
         }
         return Some(out);
     }
+    if elems
+        .iter()
+        .any(|e| matches!(e.key.kind, ExprKind::Concat(_)))
+    {
+        return concat_intervals(elems, orders);
+    }
     let mut iv: Vec<(Vec<u8>, Vec<u8>, &Elem, Datatype)> = Vec::with_capacity(elems.len());
     for el in elems {
         let (lo, hi) = bounds(&el.key)?;
@@ -219,7 +258,7 @@ pub fn elements_in(
             if first.0.iter().any(|&b| b != 0) {
                 let zero = vec![0u8; first.0.len()];
                 let mut k = SetElem::default();
-                k.key = Some(Data::Value(to_reg(first.3, zero, orders.first().copied())));
+                k.key = Some(Data::Value(to_reg(first.3, zero, Some(ByteOrder::Big))));
                 k.flags = Some(NFT_SET_ELEM_INTERVAL_END);
                 out.push(k);
             }
@@ -227,11 +266,11 @@ pub fn elements_in(
     }
     for (lo, hi, el, t) in merged {
         let mut k = common(el, true);
-        k.key = Some(Data::Value(to_reg(t, lo, orders.first().copied())));
+        k.key = Some(Data::Value(to_reg(t, lo, Some(ByteOrder::Big))));
         out.push(k);
         if let Some(end) = succ(&hi) {
             let mut e = SetElem::default();
-            e.key = Some(Data::Value(to_reg(t, end, orders.first().copied())));
+            e.key = Some(Data::Value(to_reg(t, end, Some(ByteOrder::Big))));
             e.flags = Some(NFT_SET_ELEM_INTERVAL_END);
             out.push(e);
         }

@@ -101,6 +101,14 @@ fn elems_text(l: &SetElemList) -> String {
             w[..chunk.len()].copy_from_slice(chunk);
             let _ = write!(t, "{:08x} ", u32::from_le_bytes(w));
         }
+        if let Some(end) = e.key_end.as_ref().and_then(|d| d.value()) {
+            t.push_str(" - ");
+            for chunk in end.chunks(4) {
+                let mut w = [0u8; 4];
+                w[..chunk.len()].copy_from_slice(chunk);
+                let _ = write!(t, "{:08x} ", u32::from_le_bytes(w));
+            }
+        }
         t.push_str(" : ");
         match &e.data {
             Some(nfnl::nftables::Data::Value(v)) => {

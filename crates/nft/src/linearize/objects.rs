@@ -139,7 +139,11 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
     let counter = std::cell::Cell::new(scope.last_id());
     let (exprs, anon) = {
         let ro: &Scope = scope;
-        let lookup = |n: &str| ro.set(fam, &tname, n).and_then(|s| s.id);
+        let lookup = |n: &str| {
+            ro.set(fam, &tname, n)
+                .map(|s| (s.id, s.flags))
+                .unwrap_or((None, 0))
+        };
         let mut next = || {
             counter.set(counter.get() + 1);
             counter.get()

@@ -5,8 +5,8 @@
 
 use nfnl::nftables::consts::*;
 use nfnl::nftables::expr::{
-    Bitwise, Cmp, Counter, Ct, Dynset, Fib, Immediate, Limit, Log, Lookup, Masq, Meta, Nat, Numgen,
-    Objref, Payload, Range, Redir, Reject,
+    Bitwise, Byteorder, Cmp, Counter, Ct, Dynset, Fib, Immediate, Limit, Log, Lookup, Masq, Meta,
+    Nat, Numgen, Objref, Payload, Range, Redir, Reject,
 };
 use nfnl::nftables::Data;
 
@@ -40,9 +40,12 @@ pub struct RuleLin<'a> {
     /// Anonymous sets the rule needs, created before it.
     pub anon: Vec<AnonSet>,
     pub set_id: &'a mut dyn FnMut() -> u32,
-    pub set_ids: &'a dyn Fn(&str) -> Option<u32>,
+    pub set_ids: &'a dyn Fn(&str) -> (Option<u32>, u32),
     /// The value type of the data map being generated (meta/ct set, nat address).
     map_data: Option<Ty>,
+    /// Width and byte order of the register a value is computed for (meta/ct set): binary
+    /// operations work at that width, unaligned fields are shifted down first.
+    dest: Option<(u32, ByteOrder)>,
 }
 
 /// nfnl's expression type (renamed: `Expr` is the AST's).
@@ -52,7 +55,7 @@ impl<'a> RuleLin<'a> {
     pub fn new(
         family: Family,
         set_id: &'a mut dyn FnMut() -> u32,
-        set_ids: &'a dyn Fn(&str) -> Option<u32>,
+        set_ids: &'a dyn Fn(&str) -> (Option<u32>, u32),
     ) -> Self {
         RuleLin {
             family,
@@ -62,6 +65,7 @@ impl<'a> RuleLin<'a> {
             set_id,
             set_ids,
             map_data: None,
+            dest: None,
         }
     }
 
@@ -144,7 +148,9 @@ impl<'a> RuleLin<'a> {
             StmtKind::MetaSet { key, value } => {
                 let sreg = self.get_reg(None);
                 self.map_data = Some(Ty::new(key.dtype, key.len));
+                self.dest = Some((key.len.div_ceil(8), key.dtype.byteorder()));
                 self.gen(value, sreg);
+                self.dest = None;
                 let mut m = Meta::default();
                 m.key = Some(key.key);
                 m.sreg = Some(kreg(sreg));
@@ -154,7 +160,9 @@ impl<'a> RuleLin<'a> {
             StmtKind::CtSet { key, dir, value } => {
                 let sreg = self.get_reg(None);
                 self.map_data = Some(Ty::new(key.dtype, key.len));
+                self.dest = Some((key.len.div_ceil(8), key.dtype.byteorder()));
                 self.gen(value, sreg);
+                self.dest = None;
                 let mut c = Ct::default();
                 c.key = Some(key.key);
                 c.sreg = Some(kreg(sreg));
@@ -194,7 +202,7 @@ impl<'a> RuleLin<'a> {
                 self.put_reg(Some(key));
                 let mut d = Dynset::default();
                 d.set_name = Some(set.clone());
-                d.set_id = (self.set_ids)(set);
+                d.set_id = (self.set_ids)(set).0;
                 d.op = Some(match op {
                     SetOp::Add => NFT_DYNSET_OP_ADD,
                     SetOp::Update => NFT_DYNSET_OP_UPDATE,
@@ -238,14 +246,27 @@ impl<'a> RuleLin<'a> {
     fn gen(&mut self, e: &Expr, dreg: u32) {
         let span = e.span;
         match &e.kind {
-            ExprKind::Payload(f) => self.payload(f, f.len, dreg, span),
+            ExprKind::Payload(f) => {
+                self.payload(f, f.len, dreg, span);
+                if let Some((nbytes, shift)) = crate::eval::unaligned(f) {
+                    let mask = ((1u128 << f.len) - 1) << shift;
+                    let be = mask.to_be_bytes()[16 - nbytes as usize..].to_vec();
+                    self.bitwise(dreg, nbytes as usize, &be, &vec![0; nbytes as usize], span);
+                }
+            }
             ExprKind::RawPayload { base, offset, len } => {
                 let mut p = Payload::default();
                 p.dreg = Some(kreg(dreg));
                 p.base = Some(*base as u32);
                 p.offset = Some(offset / 8);
-                p.len = Some(len.div_ceil(8));
+                let nbytes = (offset + len).div_ceil(8) - offset / 8;
+                p.len = Some(nbytes);
                 self.push(Expr_::Payload(p), span);
+                if let Some((nbytes, shift)) = crate::eval::unaligned_bits(*offset, *len) {
+                    let mask = ((1u128 << len) - 1) << shift;
+                    let be = mask.to_be_bytes()[16 - nbytes as usize..].to_vec();
+                    self.bitwise(dreg, nbytes as usize, &be, &vec![0; nbytes as usize], span);
+                }
             }
             ExprKind::Meta(k) => {
                 let mut m = Meta::default();
@@ -343,7 +364,21 @@ impl<'a> RuleLin<'a> {
         }
         chain.reverse();
         self.gen(cur, dreg);
-        let n = single_type(cur, self.family).map(Ty::bytes).unwrap_or(4) as usize;
+        let mut n = single_type(cur, self.family).map(Ty::bytes).unwrap_or(4) as usize;
+        let mut order = order_of(cur);
+        if let Some((width, dest_order)) = self.dest {
+            // A computed value: the field's own value (unaligned fields shifted down), then
+            // the operations at the destination's width and byte order.
+            if let ExprKind::Payload(f) = &cur.kind {
+                if let Some((nbytes, shift)) = crate::eval::unaligned(f) {
+                    if shift > 0 {
+                        self.shift_op(dreg, nbytes, NFT_BITWISE_RSHIFT, shift, e.span);
+                    }
+                }
+            }
+            n = n.max(width as usize);
+            order = dest_order;
+        }
         let mut mask = vec![0xffu8; n];
         let mut xor = vec![0u8; n];
         let mut pending = false;
@@ -351,8 +386,18 @@ impl<'a> RuleLin<'a> {
             let ExprKind::Value(v) = &r.kind else {
                 continue;
             };
-            let mut val = value_bytes_in(v, order_of(cur));
-            val.resize(n, 0);
+            let mut val = value_bytes_in(v, order);
+            if val.len() < n {
+                // Widen: host order grows at the end, network order at the front.
+                let pad = n - val.len();
+                if order == ByteOrder::Big {
+                    let mut w = vec![0; pad];
+                    w.extend(val);
+                    val = w;
+                } else {
+                    val.resize(n, 0);
+                }
+            }
             match op {
                 BinOp::And => {
                     for i in 0..n {
@@ -402,6 +447,48 @@ impl<'a> RuleLin<'a> {
         }
     }
 
+    fn shift_op(&mut self, reg: u32, n: u32, op: u32, by: u32, span: Span) {
+        let mut b = Bitwise::default();
+        b.sreg = Some(kreg(reg));
+        b.dreg = Some(kreg(reg));
+        b.len = Some(n);
+        b.op = Some(op);
+        b.data = Some(Data::Value(by.to_ne_bytes().to_vec()));
+        self.push(Expr_::Bitwise(b), span);
+    }
+
+    /// `[ byteorder reg R = hton(reg R, N, N) ]`: host-order values compared as intervals.
+    fn hton(&mut self, reg: u32, n: u32, span: Span) {
+        let mut b = Byteorder::default();
+        b.sreg = Some(kreg(reg));
+        b.dreg = Some(kreg(reg));
+        b.op = Some(NFT_BYTEORDER_HTON);
+        b.len = Some(n);
+        b.size = Some(n);
+        self.push(Expr_::Byteorder(b), span);
+    }
+
+    /// Load a key for an interval lookup or range: host-order fields wider than a byte are
+    /// turned to network order (the kernel compares intervals as big-endian numbers).
+    fn gen_interval_key(&mut self, e: &Expr, dreg: u32) {
+        match &e.kind {
+            ExprKind::Concat(parts) => {
+                let mut r = dreg;
+                for p in parts {
+                    self.gen_interval_key(p, r);
+                    r += bytes_of(p, self.family).div_ceil(4);
+                }
+            }
+            _ => {
+                self.gen(e, dreg);
+                let n = bytes_of(e, self.family);
+                if order_of(e) == ByteOrder::Host && n > 1 && n <= 8 {
+                    self.hton(dreg, n, e.span);
+                }
+            }
+        }
+    }
+
     fn bitwise(&mut self, reg: u32, n: usize, mask: &[u8], xor: &[u8], span: Span) {
         let mut b = Bitwise::default();
         b.sreg = Some(kreg(reg));
@@ -432,7 +519,16 @@ impl<'a> RuleLin<'a> {
         match &right.kind {
             ExprKind::SetRef(_) | ExprKind::Set(_) => {
                 let sreg = self.get_reg(Some(left));
-                self.gen(left, sreg);
+                let interval = match &right.kind {
+                    ExprKind::SetRef(n) => (self.set_ids)(n).1 & SetFlags::INTERVAL != 0,
+                    ExprKind::Set(el) => el.iter().any(|e| crate::eval::expr::is_interval(&e.key)),
+                    _ => false,
+                };
+                if interval {
+                    self.gen_interval_key(left, sreg);
+                } else {
+                    self.gen(left, sreg);
+                }
                 let (name, id) = self.set_target(right, left, false);
                 let mut l = Lookup::default();
                 l.sreg = Some(kreg(sreg));
@@ -446,7 +542,7 @@ impl<'a> RuleLin<'a> {
             }
             ExprKind::Range(lo, hi) => {
                 let sreg = self.get_reg(Some(left));
-                self.gen(left, sreg);
+                self.gen_interval_key(left, sreg);
                 let mut r = Range::default();
                 r.sreg = Some(kreg(sreg));
                 r.op = Some(if op == RelOp::Neq {
@@ -454,7 +550,8 @@ impl<'a> RuleLin<'a> {
                 } else {
                     NFT_RANGE_EQ
                 });
-                let o = orders_of(left);
+                // Ranges compare big-endian (host-order selectors were converted above).
+                let o = vec![ByteOrder::Big; orders_of(left).len()];
                 r.from = key_bytes_in(lo, &o).map(Data::Value);
                 r.to = key_bytes_in(hi, &o).map(Data::Value);
                 self.push(Expr_::Range(r), span);
@@ -465,12 +562,32 @@ impl<'a> RuleLin<'a> {
                     return;
                 };
                 let sreg = self.get_reg(Some(left));
-                let big = v.dtype.byteorder() == ByteOrder::Big;
+                // Strings compare their prefix bytes like network-order values.
+                let big = v.dtype.byteorder() == ByteOrder::Big
+                    || matches!(v.dtype, Datatype::IfName | Datatype::String);
                 let plen = *plen as u32;
-                if let (true, true, ExprKind::Payload(f)) =
-                    (big, plen.is_multiple_of(8) && plen > 0, &left.kind)
-                {
-                    self.payload(f, plen, sreg, left.span);
+                // A prefix of a field that is not byte-aligned: the field's top `plen` bits,
+                // where the field sits in the bytes loaded for it.
+                if let ExprKind::Payload(f) = &left.kind {
+                    if let Some((nbytes, shift)) = crate::eval::unaligned(f) {
+                        self.gen(left, sreg);
+                        let keep = plen.min(f.len);
+                        let pmask: u128 = (((1u128 << keep) - 1) << (f.len - keep)) << shift;
+                        let val = ((v.as_u64().unwrap_or(0) as u128) << shift) & pmask;
+                        let n = nbytes as usize;
+                        let be = |x: u128| x.to_be_bytes()[16 - n..].to_vec();
+                        self.bitwise(sreg, n, &be(pmask), &vec![0; n], span);
+                        self.cmp(sreg, cmp_op, be(val), span);
+                        self.put_reg(Some(left));
+                        return;
+                    }
+                }
+                if big && plen.is_multiple_of(8) && plen > 0 {
+                    // Compare only the prefix bytes (payloads also load only them).
+                    match &left.kind {
+                        ExprKind::Payload(f) => self.payload(f, plen, sreg, left.span),
+                        _ => self.gen(left, sreg),
+                    }
                     let n = (plen / 8) as usize;
                     self.cmp(sreg, cmp_op, v.data[..n.min(v.data.len())].to_vec(), span);
                 } else {
@@ -482,6 +599,16 @@ impl<'a> RuleLin<'a> {
                     }
                     let n = mask.len();
                     let masked: Vec<u8> = v.data.iter().zip(&mask).map(|(a, b)| a & b).collect();
+                    // Mask and value as numbers, laid out in the selector's byte order.
+                    let lay = |be: Vec<u8>| {
+                        let w = Value {
+                            dtype: v.dtype,
+                            bits: v.bits,
+                            data: be,
+                        };
+                        value_bytes_in(&w, order_of(left))
+                    };
+                    let (mask, masked) = (lay(mask), lay(masked));
                     self.bitwise(sreg, n, &mask, &vec![0; n], span);
                     self.cmp(sreg, cmp_op, masked, span);
                 }
@@ -504,41 +631,22 @@ impl<'a> RuleLin<'a> {
             }
             _ => {
                 let sreg = self.get_reg(Some(left));
-                // A field that is not byte-aligned: load its bytes, mask it, shift the value.
-                if let ExprKind::Payload(f) = &left.kind {
-                    if f.offset % 8 != 0 || f.len % 8 != 0 {
-                        self.payload(f, f.len, sreg, left.span);
-                        self.unaligned_cmp(f, sreg, cmp_op, right, span);
-                        self.put_reg(Some(left));
-                        return;
-                    }
-                }
-                self.gen(left, sreg);
-                if let Some(b) = key_bytes_in(right, &orders_of(left)) {
+                // (Fields that are not byte-aligned are masked by `gen`; eval shifted the value.)
+                // Ordered comparisons are big-endian: host-order selectors are converted.
+                let ordered = matches!(op, RelOp::Lt | RelOp::Gt | RelOp::Lte | RelOp::Gte);
+                let orders = if ordered {
+                    self.gen_interval_key(left, sreg);
+                    vec![ByteOrder::Big; orders_of(left).len()]
+                } else {
+                    self.gen(left, sreg);
+                    orders_of(left)
+                };
+                if let Some(b) = key_bytes_in(right, &orders) {
                     self.cmp(sreg, cmp_op, b, span);
                 }
                 self.put_reg(Some(left));
             }
         }
-    }
-
-    fn unaligned_cmp(&mut self, f: &Field, reg: u32, op: u32, right: &Expr, span: Span) {
-        let ExprKind::Value(v) = &right.kind else {
-            return;
-        };
-        let start = f.offset / 8;
-        let nbytes = ((f.offset + f.len).div_ceil(8) - start) as usize;
-        let shift = nbytes as u32 * 8 - (f.offset % 8) - f.len;
-        let total = nbytes as u32 * 8;
-        let field_mask: u128 = ((1u128 << f.len) - 1) << shift;
-        let val = (v.as_u64().unwrap_or(0) as u128) << shift;
-        let be = |x: u128| -> Vec<u8> {
-            let b = x.to_be_bytes();
-            b[16 - (total / 8) as usize..].to_vec()
-        };
-        let mask = be(field_mask);
-        self.bitwise(reg, nbytes, &mask, &vec![0; nbytes], span);
-        self.cmp(reg, op, be(val), span);
     }
 
     /// A data map's set (anonymous maps get `data` as their value type).
@@ -559,7 +667,7 @@ impl<'a> RuleLin<'a> {
     /// The set a lookup/vmap uses: a named one, or a new anonymous set for a literal.
     fn set_target(&mut self, target: &Expr, key: &Expr, map: bool) -> (String, Option<u32>) {
         match &target.kind {
-            ExprKind::SetRef(name) => (name.clone(), (self.set_ids)(name)),
+            ExprKind::SetRef(name) => (name.clone(), (self.set_ids)(name).0),
             ExprKind::Set(elems) => {
                 let id = (self.set_id)();
                 let key_types: Vec<Ty> =

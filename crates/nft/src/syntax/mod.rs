@@ -12,4 +12,5 @@ mod parse_stmt;
 pub mod parser;
 
 pub use lexer::{Lexer, Tok, Token};
+pub use parse_obj::parse_time;
 pub use parser::{parse, Parsed};
