@@ -311,9 +311,9 @@ fn text_table(
                 writeln!(w, "\tcomment \"{c}\"")?;
             }
             let mut delim = "";
-            for obj in &t.objs {
+            for obj in t.objs.iter().filter(|x| printable(x)) {
                 w.write_all(delim.as_bytes())?;
-                counter_text(w, obj, o)?;
+                obj_text(w, obj, o)?;
                 delim = "\n";
             }
             for cs in t.sets.iter().filter(|s| !s.is_anonymous()) {
@@ -370,7 +370,7 @@ fn text_table(
             }
             head(w)?;
             for c in counters {
-                counter_text(w, c, o)?;
+                obj_text(w, c, o)?;
             }
         }
     }
@@ -378,11 +378,30 @@ fn text_table(
     Ok(())
 }
 
-fn counter_text(w: &mut dyn Write, obj: &nfnl::nftables::Obj, o: &Opts) -> io::Result<()> {
-    let Some(Ok(c)) = obj.as_counter() else {
-        return Ok(());
+/// Objects nft-out can print: counters and quotas.
+fn printable(obj: &nfnl::nftables::Obj) -> bool {
+    obj.as_counter().is_some_and(|c| c.is_ok()) || obj.as_quota().is_some_and(|q| q.is_ok())
+}
+
+/// `25 mbytes`: the largest unit that divides the byte count.
+fn data_unit(mut n: u64) -> (u64, &'static str) {
+    let units = ["bytes", "kbytes", "mbytes"];
+    let mut i = 0;
+    while i + 1 < units.len() && n != 0 && n % 1024 == 0 {
+        n /= 1024;
+        i += 1;
+    }
+    (n, units[i])
+}
+
+/// A named counter or quota.
+fn obj_text(w: &mut dyn Write, obj: &nfnl::nftables::Obj, o: &Opts) -> io::Result<()> {
+    let kind = if obj.as_counter().is_some() {
+        "counter"
+    } else {
+        "quota"
     };
-    write!(w, "\tcounter {} {{", obj.name.as_deref().unwrap_or(""))?;
+    write!(w, "\t{kind} {} {{", obj.name.as_deref().unwrap_or(""))?;
     if o.handle {
         write!(w, " # handle {}", obj.handle.unwrap_or(0))?;
     }
@@ -390,14 +409,30 @@ fn counter_text(w: &mut dyn Write, obj: &nfnl::nftables::Obj, o: &Opts) -> io::R
     if let Some(cm) = obj.comment() {
         writeln!(w, "\t\tcomment \"{cm}\"")?;
     }
-    // Stateless listings leave the values out altogether.
-    if !o.stateless {
-        writeln!(
-            w,
-            "\t\tpackets {} bytes {}",
-            c.packets.unwrap_or(0),
-            c.bytes.unwrap_or(0)
-        )?;
+    if let Some(Ok(c)) = obj.as_counter() {
+        // Stateless listings leave the values out altogether.
+        if !o.stateless {
+            writeln!(
+                w,
+                "\t\tpackets {} bytes {}",
+                c.packets.unwrap_or(0),
+                c.bytes.unwrap_or(0)
+            )?;
+        }
+    } else if let Some(Ok(q)) = obj.as_quota() {
+        let over = if q.flags.unwrap_or(0) & 1 != 0 {
+            "over "
+        } else {
+            ""
+        };
+        let (n, unit) = data_unit(q.bytes.unwrap_or(0));
+        write!(w, "\t\t{over}{n} {unit}")?;
+        let used = q.consumed.unwrap_or(0);
+        if used != 0 && !o.stateless {
+            let (u, uu) = data_unit(used);
+            write!(w, " used {u} {uu}")?;
+        }
+        writeln!(w)?;
     }
     writeln!(w, "\t}}")
 }
@@ -424,6 +459,34 @@ fn json_table(
             doc.item("chain", &json::chain(&delinearize::chain(t, c), fam, tname))?;
         }
     }
+    if full || matches!(cmd.what, ListWhat::Counters | ListWhat::Counter) {
+        for obj in &t.objs {
+            let counter = obj.as_counter().and_then(Result::ok);
+            let quota = obj.as_quota().and_then(Result::ok);
+            if counter.is_none() && (quota.is_none() || !full) {
+                continue;
+            }
+            let mut f = vec![
+                ("family", json::s(fam)),
+                ("name", json::s(obj.name.as_deref().unwrap_or(""))),
+                ("table", json::s(tname)),
+                ("handle", obj.handle.unwrap_or(0).to_string()),
+            ];
+            if let Some(cm) = obj.comment() {
+                f.push(("comment", json::s(&cm)));
+            }
+            if let Some(c) = counter {
+                f.push(("packets", c.packets.unwrap_or(0).to_string()));
+                f.push(("bytes", c.bytes.unwrap_or(0).to_string()));
+                doc.item("counter", &json::obj(&f))?;
+            } else if let Some(q) = quota {
+                f.push(("bytes", q.bytes.unwrap_or(0).to_string()));
+                f.push(("used", q.consumed.unwrap_or(0).to_string()));
+                f.push(("inv", (q.flags.unwrap_or(0) & 1 != 0).to_string()));
+                doc.item("quota", &json::obj(&f))?;
+            }
+        }
+    }
     let set_cmd = matches!(
         cmd.what,
         ListWhat::Set | ListWhat::Map | ListWhat::Sets | ListWhat::Maps
@@ -446,24 +509,6 @@ fn json_table(
                 if is_map { "map" } else { "set" },
                 &json::set(&s, fam, tname, o),
             )?;
-        }
-    }
-    if full || matches!(cmd.what, ListWhat::Counters | ListWhat::Counter) {
-        for obj in &t.objs {
-            if let Some(Ok(c)) = obj.as_counter() {
-                let mut f = vec![
-                    ("family", json::s(fam)),
-                    ("name", json::s(obj.name.as_deref().unwrap_or(""))),
-                    ("table", json::s(tname)),
-                    ("handle", obj.handle.unwrap_or(0).to_string()),
-                ];
-                if let Some(cm) = obj.comment() {
-                    f.push(("comment", json::s(&cm)));
-                }
-                f.push(("packets", c.packets.unwrap_or(0).to_string()));
-                f.push(("bytes", c.bytes.unwrap_or(0).to_string()));
-                doc.item("counter", &json::obj(&f))?;
-            }
         }
     }
     if full || cmd.what == ListWhat::Chain {
