@@ -387,7 +387,7 @@ fn printable(obj: &nfnl::nftables::Obj) -> bool {
 fn data_unit(mut n: u64) -> (u64, &'static str) {
     let units = ["bytes", "kbytes", "mbytes"];
     let mut i = 0;
-    while i + 1 < units.len() && n != 0 && n % 1024 == 0 {
+    while i + 1 < units.len() && n != 0 && n.is_multiple_of(1024) {
         n /= 1024;
         i += 1;
     }
