@@ -38,10 +38,23 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
     };
     let changes = cmds.iter().any(|(c, _)| !matches!(c, Cmd::List(_)));
     if changes {
+        // The kernel view must come from one ruleset generation: dumps that raced with a
+        // change are done again (nftables' cache does the same).
         let mut scope = Scope::new();
-        if let Err(e) = load_scope(&mut sock, &cmds, &mut scope) {
-            let _ = writeln!(err, "Error: {e}");
-            return 1;
+        for attempt in 0.. {
+            scope = Scope::new();
+            let before = sock.nft_gen();
+            let loaded = load_scope(&mut sock, &cmds, &mut scope);
+            let after = sock.nft_gen();
+            match (loaded, before, after) {
+                (Err(nfnl::Error::DumpInterrupted), _, _) if attempt < 16 => continue,
+                (Err(e), _, _) => {
+                    let _ = writeln!(err, "Error: {e}");
+                    return 1;
+                }
+                (Ok(()), Ok(a), Ok(b)) if a != b && attempt < 16 => continue,
+                _ => break,
+            }
         }
         let seq = sock.next_seq();
         let mut batch = Batch::new(seq);

@@ -23,7 +23,7 @@ pub fn unaligned(f: &Field) -> Option<(u32, u32)> {
 
 /// [`unaligned`] for a bit offset and length (raw payloads too).
 pub fn unaligned_bits(offset: u32, len: u32) -> Option<(u32, u32)> {
-    if offset % 8 == 0 && len % 8 == 0 || len == 0 || len > 64 {
+    if (offset.is_multiple_of(8) && len.is_multiple_of(8)) || len == 0 || len > 64 {
         return None;
     }
     let nbytes = (offset + len).div_ceil(8) - offset / 8;
