@@ -6,6 +6,7 @@
 
 mod keywords;
 pub mod lexer;
+mod parse_cmd;
 mod parse_expr;
 mod parse_obj;
 mod parse_stmt;
