@@ -229,3 +229,123 @@ pub const TUNTAP: &str =
 Where: USER  := { STRING | NUMBER }
        GROUP := { STRING | NUMBER }
 ";
+
+/// `print_explain` of the link kinds (on stderr after a bad option).
+pub const BRIDGE_USAGE: &str = "Usage: ... bridge [ fdb_flush ]
+		  [ forward_delay FORWARD_DELAY ]
+		  [ hello_time HELLO_TIME ]
+		  [ max_age MAX_AGE ]
+		  [ ageing_time AGEING_TIME ]
+		  [ stp_state STP_STATE ]
+		  [ priority PRIORITY ]
+		  [ group_fwd_mask MASK ]
+		  [ group_address ADDRESS ]
+		  [ no_linklocal_learn NO_LINKLOCAL_LEARN ]
+		  [ vlan_filtering VLAN_FILTERING ]
+		  [ vlan_protocol VLAN_PROTOCOL ]
+		  [ vlan_default_pvid VLAN_DEFAULT_PVID ]
+		  [ vlan_stats_enabled VLAN_STATS_ENABLED ]
+		  [ vlan_stats_per_port VLAN_STATS_PER_PORT ]
+		  [ mcast_snooping MULTICAST_SNOOPING ]
+		  [ mcast_vlan_snooping MULTICAST_VLAN_SNOOPING ]
+		  [ mcast_router MULTICAST_ROUTER ]
+		  [ mcast_query_use_ifaddr MCAST_QUERY_USE_IFADDR ]
+		  [ mcast_querier MULTICAST_QUERIER ]
+		  [ mcast_hash_elasticity HASH_ELASTICITY ]
+		  [ mcast_hash_max HASH_MAX ]
+		  [ mcast_last_member_count LAST_MEMBER_COUNT ]
+		  [ mcast_startup_query_count STARTUP_QUERY_COUNT ]
+		  [ mcast_last_member_interval LAST_MEMBER_INTERVAL ]
+		  [ mcast_membership_interval MEMBERSHIP_INTERVAL ]
+		  [ mcast_querier_interval QUERIER_INTERVAL ]
+		  [ mcast_query_interval QUERY_INTERVAL ]
+		  [ mcast_query_response_interval QUERY_RESPONSE_INTERVAL ]
+		  [ mcast_startup_query_interval STARTUP_QUERY_INTERVAL ]
+		  [ mcast_stats_enabled MCAST_STATS_ENABLED ]
+		  [ mcast_igmp_version IGMP_VERSION ]
+		  [ mcast_mld_version MLD_VERSION ]
+		  [ nf_call_iptables NF_CALL_IPTABLES ]
+		  [ nf_call_ip6tables NF_CALL_IP6TABLES ]
+		  [ nf_call_arptables NF_CALL_ARPTABLES ]
+
+Where: VLAN_PROTOCOL := { 802.1Q | 802.1ad }
+";
+pub const VXLAN_USAGE: &str = "Usage: ... vxlan id VNI
+		[ { group | remote } IP_ADDRESS ]
+		[ local ADDR ]
+		[ ttl TTL ]
+		[ tos TOS ]
+		[ df DF ]
+		[ flowlabel LABEL ]
+		[ dev PHYS_DEV ]
+		[ dstport PORT ]
+		[ srcport MIN MAX ]
+		[ [no]learning ]
+		[ [no]proxy ]
+		[ [no]rsc ]
+		[ [no]l2miss ]
+		[ [no]l3miss ]
+		[ ageing SECONDS ]
+		[ maxaddress NUMBER ]
+		[ [no]udpcsum ]
+		[ [no]udp6zerocsumtx ]
+		[ [no]udp6zerocsumrx ]
+		[ [no]remcsumtx ] [ [no]remcsumrx ]
+		[ [no]external ] [ gbp ] [ gpe ]
+		[ [no]vnifilter ]
+
+Where:	VNI	:= 0-16777215
+	ADDR	:= { IP_ADDRESS | any }
+	TOS	:= { NUMBER | inherit }
+	TTL	:= { 1..255 | auto | inherit }
+	DF	:= { unset | set | inherit }
+	LABEL := 0-1048575
+";
+pub const VLAN_USAGE: &str = "Usage: ... vlan id VLANID
+		[ protocol VLANPROTO ]
+		[ reorder_hdr { on | off } ]
+		[ gvrp { on | off } ]
+		[ mvrp { on | off } ]
+		[ loose_binding { on | off } ]
+		[ bridge_binding { on | off } ]
+		[ ingress-qos-map QOS-MAP ]
+		[ egress-qos-map QOS-MAP ]
+
+VLANID := 0-4095
+VLANPROTO: [ 802.1Q | 802.1ad ]
+QOS-MAP := [ QOS-MAP ] QOS-MAPPING
+QOS-MAPPING := FROM:TO
+";
+pub const MACVLAN_USAGE: &str =
+    "Usage: ... macvlan mode MODE [flag MODE_FLAG] MODE_OPTS [bcqueuelen BC_QUEUE_LEN]
+
+MODE: private | vepa | bridge | passthru | source
+MODE_FLAG: null | nopromisc | nodst
+MODE_OPTS: for mode \"source\":
+	macaddr { { add | del } <macaddr> | set [ <macaddr> [ <macaddr>  ... ] ] | flush }
+BC_QUEUE_LEN: Length of the rx queue for broadcast/multicast: [0-4294967295]
+";
+pub const BRIDGE_SLAVE_USAGE: &str = "Usage: ... bridge_slave [ fdb_flush ]
+			[ state STATE ]
+			[ priority PRIO ]
+			[ cost COST ]
+			[ guard {on | off} ]
+			[ hairpin {on | off} ]
+			[ fastleave {on | off} ]
+			[ root_block {on | off} ]
+			[ learning {on | off} ]
+			[ flood {on | off} ]
+			[ proxy_arp {on | off} ]
+			[ proxy_arp_wifi {on | off} ]
+			[ mcast_router MULTICAST_ROUTER ]
+			[ mcast_fast_leave {on | off} ]
+			[ mcast_flood {on | off} ]
+			[ bcast_flood {on | off} ]
+			[ mcast_to_unicast {on | off} ]
+			[ group_fwd_mask MASK ]
+			[ neigh_suppress {on | off} ]
+			[ vlan_tunnel {on | off} ]
+			[ isolated {on | off} ]
+			[ locked {on | off} ]
+			[ backup_port DEVICE ] [ nobackup_port ]
+";

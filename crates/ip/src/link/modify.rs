@@ -111,7 +111,7 @@ pub fn parse(ctx: &mut Ctx, args: &mut Args, req: &mut LinkReq) -> Res<Option<St
     let mut link: Option<String> = None;
     let (mut qlen, mut mtu, mut netns_set, mut group_set) = (false, false, false, false);
     let mut index = 0i32;
-    let mut addr_given = false;
+    let mut addr_len = 0usize;
     let mut kind = None;
     while let Some(a) = args.next() {
         let w = a.as_str();
@@ -148,7 +148,7 @@ pub fn parse(ctx: &mut Ctx, args: &mut Args, req: &mut LinkReq) -> Res<Option<St
             let v = args.need()?;
             let b = parse_lladdr(&v).map_err(|m| Fail::new(1, m))?;
             req.msg.attr(IFLA_ADDRESS, &b);
-            addr_given = true;
+            addr_len = b.len();
         } else if matches(w, "broadcast") || w == "brd" {
             let v = args.need()?;
             let b = parse_lladdr(&v).map_err(|m| Fail::new(1, m))?;
@@ -349,7 +349,16 @@ pub fn parse(ctx: &mut Ctx, args: &mut Args, req: &mut LinkReq) -> Res<Option<St
     } else if dev.is_none() {
         dev = name.clone();
     }
-    let _ = addr_given;
+    if let (Some(d), true) = (dev.as_deref(), addr_len != 0 && !req.create()) {
+        if let Some(halen) = ll_addr_len(ctx, d) {
+            if halen != addr_len {
+                return Err(Fail::new(
+                    1,
+                    format!("Invalid address length {addr_len} - must be {halen} bytes\n"),
+                ));
+            }
+        }
+    }
     if index != 0 && !req.create() && !netns_set {
         return Err(Fail::usage(
             "index can be used only when creating devices or when moving device to another netns.\n",
@@ -390,6 +399,15 @@ pub fn parse(ctx: &mut Ctx, args: &mut Args, req: &mut LinkReq) -> Res<Option<St
         req.msg.str(IFLA_IFNAME, &n);
     }
     Ok(kind)
+}
+
+/// `nl_get_ll_addr_len`: the length of the device's link-layer address.
+fn ll_addr_len(ctx: &mut Ctx, dev: &str) -> Option<usize> {
+    let mut m = Msg::new(crate::ctx::RTM_GETLINK, 0, &ifinfomsg(0, 0, 0, 0));
+    m.str(IFLA_IFNAME, dev);
+    let (_, data) = ctx.nl.request(m).ok()?;
+    let tb = crate::attr::Tb::parse(data.get(16..)?);
+    tb.get(IFLA_ADDRESS).map(|a| a.len())
 }
 
 pub fn modify(ctx: &mut Ctx, ty: u16, flags: u16, mut args: Args) -> Res {

@@ -198,7 +198,7 @@ fn vxlan(ctx: &mut Ctx, args: &mut Args, req: &mut LinkReq) -> Res {
             } else {
                 format!("vxlan: unknown command \"{w}\"?\n")
             };
-            return Err(Fail::new(1, format!("{msg}{}", VXLAN_USAGE)));
+            return Err(Fail::new(1, format!("{msg}{}", crate::help::VXLAN_USAGE)));
         }
     }
     if metadata && vni.is_some() {
@@ -235,47 +235,57 @@ fn vxlan(ctx: &mut Ctx, args: &mut Args, req: &mut LinkReq) -> Res {
     Ok(())
 }
 
-const VXLAN_USAGE: &str = "Usage: ... vxlan id VNI\n\t\t[ { group | remote } IP_ADDRESS ]\n\t\t[ local ADDR ]\n\t\t[ ttl TTL ]\n\t\t[ tos TOS ]\n\t\t[ df DF ]\n\t\t[ flowlabel LABEL ]\n\t\t[ dev PHYS_DEV ]\n\t\t[ dstport PORT ]\n\t\t[ srcport MIN MAX ]\n\t\t[ [no]learning ]\n\t\t[ [no]proxy ]\n\t\t[ [no]rsc ]\n\t\t[ [no]l2miss ]\n\t\t[ [no]l3miss ]\n\t\t[ ageing SECONDS ]\n\t\t[ maxaddress NUMBER ]\n\t\t[ [no]udpcsum ]\n\t\t[ [no]udp6zerocsumtx ]\n\t\t[ [no]udp6zerocsumrx ]\n\t\t[ [no]remcsumtx ] [ [no]remcsumrx ]\n\t\t[ [no]external ] [ gbp ] [ gpe ]\n\t\t[ [no]vnifilter ]\n\nWhere:\tVNI\t:= 0-16777215\n\tADDR\t:= { IP_ADDRESS | any }\n\tTOS\t:= { NUMBER | inherit }\n\tTTL\t:= { 1..255 | auto | inherit }\n\tDF\t:= { unset | set | inherit }\n\tLABEL := 0-1048575\n";
-
 fn bridge(args: &mut Args, req: &mut LinkReq) -> Res {
+    // (word, IFLA_BR_* attribute, payload width in bytes)
+    const OPTS: &[(&str, u16, u8)] = &[
+        ("forward_delay", 1, 4),
+        ("hello_time", 2, 4),
+        ("max_age", 3, 4),
+        ("ageing_time", 4, 4),
+        ("stp_state", 5, 4),
+        ("priority", 6, 2),
+        ("vlan_filtering", 7, 1),
+        ("group_fwd_mask", 9, 2),
+        ("mcast_router", 22, 1),
+        ("mcast_snooping", 23, 1),
+        ("mcast_query_use_ifaddr", 24, 1),
+        ("mcast_querier", 25, 1),
+        ("mcast_hash_elasticity", 26, 4),
+        ("mcast_hash_max", 27, 4),
+        ("mcast_last_member_count", 28, 4),
+        ("mcast_startup_query_count", 29, 4),
+        ("nf_call_iptables", 36, 1),
+        ("nf_call_ip6tables", 37, 1),
+        ("nf_call_arptables", 38, 1),
+        ("vlan_default_pvid", 39, 2),
+        ("vlan_stats_enabled", 41, 1),
+        ("mcast_stats_enabled", 42, 1),
+        ("mcast_igmp_version", 43, 1),
+        ("mcast_mld_version", 44, 1),
+        ("vlan_stats_per_port", 45, 1),
+    ];
     let m = &mut req.msg;
     while let Some(a) = args.next() {
         let w = a.as_str();
+        let Some(&(_, attr, width)) = OPTS.iter().find(|(n, _, _)| *n == w) else {
+            if matches(w, "help") {
+                return Err(Fail::new(1, crate::help::BRIDGE_USAGE));
+            }
+            return Err(Fail::new(
+                1,
+                format!(
+                    "bridge: unknown command \"{w}\"?\n{}",
+                    crate::help::BRIDGE_USAGE
+                ),
+            ));
+        };
         let v = args.need()?;
-        let n = || get_u32(&v).ok_or_else(|| invarg(&format!("invalid {w}"), &v));
-        match w {
-            "forward_delay" => {
-                m.u32(1, n()?);
-            }
-            "hello_time" => {
-                m.u32(2, n()?);
-            }
-            "max_age" => {
-                m.u32(3, n()?);
-            }
-            "ageing_time" => {
-                m.u32(4, n()?);
-            }
-            "stp_state" => {
-                m.u32(5, n()?);
-            }
-            "priority" => {
-                m.u16(6, n()? as u16);
-            }
-            "vlan_filtering" => {
-                m.u8(7, n()? as u8);
-            }
-            "mcast_snooping" => {
-                m.u8(23, n()? as u8);
-            }
-            "nf_call_iptables" => {
-                m.u8(36, n()? as u8);
-            }
-            "nf_call_ip6tables" => {
-                m.u8(37, n()? as u8);
-            }
-            _ => return Err(Fail::new(1, format!("bridge: unknown command \"{w}\"?\n"))),
-        }
+        let n = get_u32(&v).ok_or_else(|| invarg(&format!("invalid {w}"), &v))?;
+        match width {
+            1 => m.u8(attr, n as u8),
+            2 => m.u16(attr, n as u16),
+            _ => m.u32(attr, n),
+        };
     }
     Ok(())
 }
@@ -313,7 +323,10 @@ fn bridge_slave(args: &mut Args, req: &mut LinkReq) -> Res {
             _ => {
                 return Err(Fail::new(
                     1,
-                    format!("bridge_slave: unknown option \"{w}\"?\n"),
+                    format!(
+                        "bridge_slave: unknown option \"{w}\"?\n{}",
+                        crate::help::BRIDGE_SLAVE_USAGE
+                    ),
                 ))
             }
         };
@@ -347,7 +360,7 @@ fn vlan(args: &mut Args, req: &mut LinkReq) -> Res {
             "id" => {
                 let v = args.need()?;
                 let id = get_u32(&v)
-                    .filter(|n| *n < 4096)
+                    .filter(|n| *n <= 0xffff)
                     .ok_or_else(|| invarg("id is invalid", &v))?;
                 m.u16(1, id as u16);
                 id_set = true;
@@ -361,7 +374,15 @@ fn vlan(args: &mut Args, req: &mut LinkReq) -> Res {
                 };
                 m.be16(5, p);
             }
-            w => return Err(Fail::new(1, format!("vlan: unknown command \"{w}\"?\n"))),
+            w => {
+                return Err(Fail::new(
+                    1,
+                    format!(
+                        "vlan: unknown command \"{w}\"?\n{}",
+                        crate::help::VLAN_USAGE
+                    ),
+                ))
+            }
         }
     }
     if !id_set && req.flags_create() {
@@ -386,7 +407,15 @@ fn macvlan(args: &mut Args, req: &mut LinkReq) -> Res {
                 };
                 m.u32(1, mode);
             }
-            w => return Err(Fail::new(1, format!("macvlan: unknown command \"{w}\"?\n"))),
+            w => {
+                return Err(Fail::new(
+                    1,
+                    format!(
+                        "macvlan: unknown option \"{w}\"?\n{}",
+                        crate::help::MACVLAN_USAGE
+                    ),
+                ))
+            }
         }
     }
     Ok(())

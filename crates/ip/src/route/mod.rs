@@ -385,8 +385,7 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
             attrs.push((RTA_NEWDST, p.bytes().to_vec()));
         } else if w == "via" {
             if gw_ok {
-                let v = args.peek().unwrap_or("").to_string();
-                return Err(invarg("use nexthop syntax to specify multiple via\n", &v));
+                return Err(invarg("use nexthop syntax to specify multiple via\n", w));
             }
             gw_ok = true;
             let mut v = args.need()?;
