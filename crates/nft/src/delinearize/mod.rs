@@ -258,16 +258,21 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
             i += 1;
             continue;
         }
-        let end = list
-            .get(i + 1)
-            .filter(|n| n.is_interval_end())
-            .map(|n| n.key_bytes());
+        // The interval ends at the next element: an end marker, or the
+        // start of an adjacent interval (nft sends no end marker then).
+        let next = list.get(i + 1);
+        let end = next.map(|n| n.key_bytes());
+        let consumed = if next.is_some_and(|n| n.is_interval_end()) {
+            2
+        } else {
+            1
+        };
         let key = match &e.key_end {
             Some(ke) => value::interval_incl(&parts[0], e.key_bytes(), ke.value().unwrap_or(&[])),
             None => value::interval(&parts[0], e.key_bytes(), end),
         };
         out.push(elem(cs, e, key));
-        i += if end.is_some() { 2 } else { 1 };
+        i += consumed;
     }
     out
 }

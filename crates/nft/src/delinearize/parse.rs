@@ -314,7 +314,7 @@ impl<'a> Parser<'a> {
                         offset: off,
                         len,
                     }),
-                    part: Part::with_bits(Datatype::Integer, len, ByteOrder::Big),
+                    part: Part::with_bits(Datatype::Bitmask, len, ByteOrder::Big),
                     prefix: None,
                     raw: None,
                 }

@@ -125,7 +125,19 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
                 BinOp::Lshift => "<<",
                 BinOp::Rshift => ">>",
             };
-            format!("{} {sym} {}", expr(a, o), expr(b, o))
+            // nft parenthesises a binop operand of another operator, and a
+            // flag list on the right of `&`.
+            let left = match &a.kind {
+                ExprKind::Binop(inner, ..) if inner != op => format!("({})", expr(a, o)),
+                _ => expr(a, o),
+            };
+            let right = expr(b, o);
+            let right = if *op == BinOp::And && right.contains(" | ") {
+                format!("({right})")
+            } else {
+                right
+            };
+            format!("{left} {sym} {right}")
         }
         ExprKind::List(items) => items
             .iter()

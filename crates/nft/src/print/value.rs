@@ -133,6 +133,16 @@ fn flag_list(table: &[(u64, &'static str)], n: u64, or_expr: bool) -> Json {
     }
 }
 
+/// An ether_type value as a number in network order, whichever byte order
+/// the type table gives it.
+fn ether_type(v: &Value) -> u16 {
+    let n = v.as_u64().unwrap_or(0) as u16;
+    match v.dtype.byteorder() {
+        crate::ast::ByteOrder::Big => n,
+        crate::ast::ByteOrder::Host => n.swap_bytes(),
+    }
+}
+
 /// The name of an IP protocol number, as nft prints `inet_proto` values.
 pub fn proto_name(n: u64) -> Option<&'static str> {
     Some(match n {
@@ -185,6 +195,18 @@ fn hex(v: &Value) -> String {
     }
 }
 
+/// nft's hex integer (`0x2736c00`): no padding.
+fn xint(v: &Value) -> String {
+    match v.as_u64() {
+        Some(n) => format!("0x{n:x}"),
+        None => {
+            let s: String = v.data.iter().map(|b| format!("{b:02x}")).collect();
+            let t = s.trim_start_matches('0');
+            format!("0x{}", if t.is_empty() { "0" } else { t })
+        }
+    }
+}
+
 /// What a value is in JSON: a number or a string.
 pub enum Json {
     Num(u64),
@@ -198,6 +220,8 @@ pub fn text(v: &Value, o: ValueOpts) -> String {
     let num = v.as_u64().unwrap_or(0);
     match v.dtype {
         Datatype::Mark => return hex(v),
+        // Raw payloads compare with hex integers (nft's xinteger).
+        Datatype::Bitmask => return xint(v),
         Datatype::CtState if !o.numeric => return flags(CT_STATE, num),
         Datatype::CtStatus if !o.numeric => return flags(CT_STATUS, num),
         Datatype::TcpFlag if !o.numeric => return flags(TCP_FLAGS, num).replace(',', " | "),
@@ -243,6 +267,13 @@ pub fn json(v: &Value, o: ValueOpts) -> Json {
         Datatype::CtState if !o.numeric => flag_list(CT_STATE, num, false),
         Datatype::CtStatus if !o.numeric => flag_list(CT_STATUS, num, false),
         Datatype::TcpFlag if !o.numeric => flag_list(TCP_FLAGS, num, true),
+        Datatype::PktType if !o.numeric => match num {
+            0 => s("host"),
+            1 => s("broadcast"),
+            2 => s("multicast"),
+            3 => s("other"),
+            _ => Json::Num(num),
+        },
         Datatype::IcmpType if !o.numeric => sym(ICMP_TYPE, num).map(s).unwrap_or(Json::Num(num)),
         Datatype::Icmp6Type if !o.numeric => sym(ICMPV6_TYPE, num).map(s).unwrap_or(Json::Num(num)),
         Datatype::FibAddr => match FIB_ADDR.get(num as usize) {
@@ -257,8 +288,7 @@ pub fn json(v: &Value, o: ValueOpts) -> Json {
             10 => s("ipv6"),
             _ => Json::Num(num),
         },
-        // ether_type is host order holding a network-order constant (htons).
-        Datatype::EtherType if !o.numeric => match (num as u16).swap_bytes() {
+        Datatype::EtherType if !o.numeric => match ether_type(v) {
             0x0800 => s("ip"),
             0x86dd => s("ip6"),
             0x0806 => s("arp"),
