@@ -264,6 +264,11 @@ impl<'a> Parser<'a> {
                 self.define()?;
                 return Ok(None);
             }
+            Some("include") => {
+                let span = self.bump().span;
+                let end = self.string().map(|(_, s)| s).unwrap_or(span);
+                return Err(self.error(span.to(end), "include is not supported by kroot yet"));
+            }
             Some("undefine") => {
                 self.bump();
                 let (name, span) = self.any_word()?;
