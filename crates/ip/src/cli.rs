@@ -33,6 +33,8 @@ pub struct Opts {
     pub all: bool,
     /// 0 never, 1 auto, 2 always (lib/color.c `matches_color`).
     pub color: u8,
+    /// In -batch, an `ip link show` happened earlier (see addr/list.rs).
+    pub sticky_link: bool,
 }
 
 /// What the option scan decided.

@@ -145,13 +145,22 @@ fn batch(opts: &Opts, file: &str) -> Res {
         })?
     };
     let mut failed = None;
+    let mut opts = opts.clone();
     for (n, line) in text.lines().enumerate() {
         let line = line.split('#').next().unwrap_or("");
         let words: Vec<String> = line.split_whitespace().map(String::from).collect();
         if words.is_empty() {
             continue;
         }
-        if let Err(f) = dispatch(opts.clone(), words) {
+        let link_show = words.first().is_some_and(|w| matches(w, "link"))
+            && words
+                .get(1)
+                .is_none_or(|c| matches(c, "show") || matches(c, "lst") || matches(c, "list"));
+        let r = dispatch(opts.clone(), words);
+        if link_show {
+            opts.sticky_link = true;
+        }
+        if let Err(f) = r {
             let _ = std::io::stdout().flush();
             let _ = std::io::stderr().write_all(f.msg.as_bytes());
             let _ = writeln!(std::io::stderr(), "Command failed {file}:{}", n + 1);

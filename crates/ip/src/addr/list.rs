@@ -273,6 +273,10 @@ enum Action {
 
 /// `ip link show …` (do_link) or `ip addr show|flush …`.
 pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
+    // ipaddress.c's `do_link` is a global that `ip link show` sets and
+    // nothing resets: later commands of the same -batch print links the
+    // `ip link` way (and `addr show dev X` shows only the link).
+    let link_style = do_link || ctx.o.sticky_link;
     let action = if flush { Action::Flush } else { Action::List };
     let mut f = AddrFilter {
         oneline: ctx.o.oneline,
@@ -396,7 +400,11 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
             .dump_all(m)
             .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))?
     };
-    let family = f.link.family;
+    let family = if f.link.ifindex != 0 && f.link.group.is_none() && link_style {
+        AF_PACKET
+    } else {
+        f.link.family
+    };
     let mut addrs = Vec::new();
     let no_link = family != AF_PACKET && f.oneline;
     if family != AF_PACKET {
@@ -413,7 +421,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
         ctx.out.obj_open(None);
         let mut res = 0;
         if ctx.o.brief || !no_link {
-            res = print_linkinfo(ctx, *ty, data, &f.link, do_link);
+            res = print_linkinfo(ctx, *ty, data, &f.link, link_style);
         }
         if res >= 0 && family != AF_PACKET {
             ctx.out.arr_open(Some("addr_info"));
@@ -440,7 +448,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
                 ctx.out.fp("\n");
             }
         }
-        if res > 0 && !do_link && ctx.o.stats > 0 {
+        if res > 0 && !link_style && ctx.o.stats > 0 {
             if let Some((_, attrs)) = crate::link::show::ifinfo(data) {
                 let tb = Tb::parse(attrs);
                 print_stats(ctx, &tb);
