@@ -139,3 +139,43 @@ delete chain ip t b
         assert_eq!(listing(), "");
     });
 }
+
+#[test]
+fn typeof_sets_keep_their_expressions() {
+    in_netns(|| {
+        load(
+            "add table ip t
+add set ip t a { typeof ip saddr ; }
+add set ip t b { typeof ip saddr . tcp dport ; }
+add map ip t c { typeof meta mark : ip daddr ; }
+add set ip t d { typeof ct mark ; }
+add map ip t e { typeof ip daddr . meta l4proto . th dport : verdict ; }
+",
+        );
+        assert_eq!(
+            oracle(&["list", "ruleset"], None).stdout,
+            "table ip t {
+\tset a {
+\t\ttypeof ip saddr
+\t}
+
+\tset b {
+\t\ttypeof ip saddr . tcp dport
+\t}
+
+\tmap c {
+\t\ttypeof meta mark : ip daddr
+\t}
+
+\tset d {
+\t\ttypeof ct mark
+\t}
+
+\tmap e {
+\t\ttypeof ip daddr . meta l4proto . th dport : verdict
+\t}
+}
+"
+        );
+    });
+}

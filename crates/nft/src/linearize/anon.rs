@@ -19,8 +19,79 @@ fn byteorder_code(t: Datatype) -> u32 {
     }
 }
 
-/// EXPR_CONCAT in nftables' `enum expr_types` (recorded in the typeof userdata of concat keys).
+/// nftables' `enum expr_types` values recorded in typeof userdata.
+const EXPR_VERDICT: u32 = 1;
+const EXPR_PAYLOAD: u32 = 7;
+const EXPR_META: u32 = 9;
+const EXPR_CT: u32 = 12;
 const EXPR_CONCAT: u32 = 13;
+
+/// nftables' `enum proto_desc_id`, for the protocols whose field templates are listed in
+/// header order here (so a field's template index is its position + 1).
+fn proto_desc_id(p: Proto) -> Option<u32> {
+    Some(match p {
+        Proto::Ah => 1,
+        Proto::Esp => 2,
+        Proto::Comp => 3,
+        Proto::Icmp => 4,
+        Proto::Udp => 6,
+        Proto::Tcp => 8,
+        Proto::Sctp => 10,
+        Proto::Th => 11,
+        Proto::Ip => 12,
+        Proto::Ip6 => 13,
+        Proto::Ether => 17,
+        _ => return None,
+    })
+}
+
+/// The `typeof` record of one expression: its type and its build_udata data.
+fn typeof_one(e: &Expr) -> Option<Vec<u8>> {
+    let mut data = Udata::new();
+    let etype = match &e.kind {
+        ExprKind::Payload(f) => {
+            data.put_u32(0, proto_desc_id(f.proto)?);
+            let index = FIELDS
+                .iter()
+                .filter(|x| x.proto == f.proto)
+                .position(|x| std::ptr::eq(x, *f))?;
+            data.put_u32(1, index as u32 + 1);
+            if f.dtype == Datatype::Integer {
+                data.put_u32(4, f.len);
+            }
+            EXPR_PAYLOAD
+        }
+        ExprKind::Meta(k) => {
+            data.put_u32(0, k.key);
+            EXPR_META
+        }
+        ExprKind::Ct { key, dir } => {
+            data.put_u32(0, key.key);
+            data.put_u32(1, dir.map(|d| d as u32).unwrap_or(u32::MAX));
+            EXPR_CT
+        }
+        _ => return None,
+    };
+    let mut out = Udata::new();
+    out.put_u32(0, etype);
+    out.put(1, &data.into_bytes());
+    Some(out.into_bytes())
+}
+
+/// NFTNL_UDATA_SET_KEY_TYPEOF / DATA_TYPEOF contents for `typeof a [. b …]`.
+fn typeof_udata(exprs: &[Expr]) -> Option<Vec<u8>> {
+    if exprs.len() == 1 {
+        return typeof_one(&exprs[0]);
+    }
+    let mut nests = Udata::new();
+    for (i, e) in exprs.iter().enumerate() {
+        nests.put(i as u8, &typeof_one(e)?);
+    }
+    let mut out = Udata::new();
+    out.put_u32(0, EXPR_CONCAT);
+    out.put(1, &nests.into_bytes());
+    Some(out.into_bytes())
+}
 
 /// The NEWSET message body for a set of the given shape.
 pub fn set_msg(
@@ -99,12 +170,33 @@ pub fn set_msg(
     if decl.is_some_and(|d| d.auto_merge) {
         u.put_u32(NFTNL_UDATA_SET_MERGE_ELEMENTS, 1);
     }
-    if info.key.len() > 1 && info.flags & SetFlags::ANONYMOUS == 0 {
+    let key_typeof = match decl.map(|d| &d.key) {
+        Some(SetKey::Typeof(exprs)) => typeof_udata(exprs),
+        _ => None,
+    };
+    if let Some(t) = &key_typeof {
+        u.put(NFTNL_UDATA_SET_KEY_TYPEOF, t);
+    } else if info.key.len() > 1 && info.flags & SetFlags::ANONYMOUS == 0 {
         // `type a . b`: a concat typeof record with no field data (what nftables writes).
         let mut inner = Udata::new();
         inner.put_u32(0, EXPR_CONCAT);
         inner.put(1, &[]);
         u.put(NFTNL_UDATA_SET_KEY_TYPEOF, &inner.into_bytes());
+    }
+    if key_typeof.is_some() {
+        let data = match decl.and_then(|d| d.data.as_ref()) {
+            Some(SetKey::Typeof(exprs)) => typeof_udata(exprs),
+            Some(SetKey::Types(t)) if t.as_slice() == [Datatype::Verdict] => {
+                let mut inner = Udata::new();
+                inner.put_u32(0, EXPR_VERDICT);
+                inner.put(1, &[]);
+                Some(inner.into_bytes())
+            }
+            _ => None,
+        };
+        if let Some(d) = data {
+            u.put(NFTNL_UDATA_SET_DATA_TYPEOF, &d);
+        }
     }
     if info.data.is_some() {
         u.put_u32(NFTNL_UDATA_SET_DATA_INTERVAL, 0);
