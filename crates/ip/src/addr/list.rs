@@ -394,8 +394,17 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
             Err(e) => return Err(crate::err::kernel(&e)),
         }
     } else {
+        // iplink_filter_req: the kernel filters by master and kind
         let mut m = Msg::new(RTM_GETLINK, 0, &ifinfomsg(0, 0, 0, 0));
         m.u32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
+        if f.link.master != 0 {
+            m.u32(crate::link::show::IFLA_MASTER, f.link.master as u32);
+        }
+        if let Some(k) = &f.link.kind {
+            m.nest_start(crate::link::show::IFLA_LINKINFO);
+            m.attr(crate::link::show::IFLA_INFO_KIND, k.as_bytes());
+            m.nest_end();
+        }
         ctx.nl
             .dump_all(m)
             .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))?

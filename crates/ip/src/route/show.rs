@@ -649,6 +649,26 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
             if error != 0 {
                 ctx.out.u(Some("error"), "error %u ", error as u64);
             }
+            if ctx.o.stats > 0 {
+                let (clntref, lastuse, used) = (u32_at(ci, 0), u32_at(ci, 4), u32_at(ci, 16));
+                if clntref != 0 {
+                    ctx.out.u(Some("users"), "users %u ", clntref as u64);
+                }
+                if used != 0 {
+                    ctx.out.u(Some("used"), "used %u ", used as u64);
+                }
+                if lastuse != 0 {
+                    ctx.out.u(Some("age"), "age %usec ", (lastuse / 100) as u64);
+                }
+            }
+            let id = u32_at(ci, 20);
+            if id != 0 {
+                if ctx.out.json {
+                    ctx.out.j_str(Some("ipid"), &format!("{id:#x}"));
+                } else {
+                    ctx.out.fp(&format!("ipid 0x{id:04x} "));
+                }
+            }
         }
     }
     if let Some(m) = tb.get(RTA_METRICS) {
