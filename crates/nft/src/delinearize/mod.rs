@@ -7,6 +7,7 @@
 mod actions;
 mod parse;
 mod postprocess;
+mod set_typeof;
 pub mod value;
 
 use std::cmp::Ordering;
@@ -136,6 +137,10 @@ pub fn set(t: &CachedTable, cs: &CachedSet) -> Set {
     } else {
         None
     };
+    let data = match (data, s.data_typeof().and_then(set_typeof::typeof_exprs)) {
+        (Some(_), Some(t)) => Some(SetKey::Typeof(t)),
+        (d, _) => d,
+    };
     let ud = s.userdata.as_ref().map(|b| b.0.as_slice()).unwrap_or(&[]);
     Set {
         table: Some(table_id(t)),
@@ -143,7 +148,11 @@ pub fn set(t: &CachedTable, cs: &CachedSet) -> Set {
         name_span: Span::NONE,
         handle: s.handle,
         is_map,
-        key: SetKey::Types(parts.iter().map(|p| p.dtype).collect()),
+        key: s
+            .key_typeof()
+            .and_then(set_typeof::typeof_exprs)
+            .map(SetKey::Typeof)
+            .unwrap_or_else(|| SetKey::Types(parts.iter().map(|p| p.dtype).collect())),
         key_span: Span::NONE,
         data,
         flags: SetFlags(s.flags.unwrap_or(0)),
