@@ -180,6 +180,8 @@ pub fn run(
         } else {
             exec(args)
         }
+    } else if matches(c, "pids") {
+        pids(args)
     } else if matches(c, "attach") {
         add(args, false)
     } else {
@@ -432,6 +434,43 @@ fn exec(mut args: Args) -> Res {
         1,
         format!("exec of \"{}\" failed: {}\n", cmd[0], strerror(errno())),
     ))
+}
+
+/// `ip netns pids NAME`: the processes whose netns is NAME.
+fn pids(mut args: Args) -> Res {
+    use std::os::unix::fs::MetadataExt;
+    let Some(name) = args.next() else {
+        return Err(Fail::new(1, "No netns name specified\n"));
+    };
+    if !args.is_empty() {
+        return Err(Fail::new(1, "extra arguments specified\n"));
+    }
+    let ns = std::fs::metadata(format!("{NETNS_RUN_DIR}/{name}")).map_err(|e| {
+        Fail::new(
+            1,
+            format!(
+                "Cannot open network namespace: {}\n",
+                strerror(e.raw_os_error().unwrap_or(2))
+            ),
+        )
+    })?;
+    let mut out = String::new();
+    if let Ok(rd) = std::fs::read_dir("/proc") {
+        for e in rd.flatten() {
+            let pid = e.file_name().to_string_lossy().into_owned();
+            if !pid.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            if let Ok(m) = std::fs::metadata(format!("/proc/{pid}/ns/net")) {
+                if m.dev() == ns.dev() && m.ino() == ns.ino() {
+                    out.push_str(&pid);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    print!("{out}");
+    Ok(())
 }
 
 /// `ip -all netns exec CMD…`: run CMD in every named netns in turn.
