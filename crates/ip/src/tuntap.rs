@@ -215,7 +215,14 @@ fn del(ifr: Ifreq) -> Res {
 
 /// A /sys/class/net/NAME/PROP number (`read_prop`, strtol base 0).
 fn read_prop(name: &str, prop: &str) -> Option<i64> {
-    let s = std::fs::read_to_string(format!("/sys/class/net/{name}/{prop}")).ok()?;
+    let path = format!("/sys/class/net/{name}/{prop}");
+    let s = match std::fs::read_to_string(&path) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("fopen {path}: {}", kcommon::errno::io_error(&e));
+            return None;
+        }
+    };
     let s = s.trim();
     if let Some(h) = s.strip_prefix("0x") {
         return i64::from_str_radix(h, 16).ok();
@@ -248,11 +255,13 @@ fn show(ctx: &mut Ctx) -> Res {
         if tb.nested(IFLA_LINKINFO).str(IFLA_INFO_KIND) != Some("tun") {
             continue;
         }
-        let (Some(flags), Some(owner), Some(group)) = (
-            read_prop(name, "tun_flags"),
-            read_prop(name, "owner"),
-            read_prop(name, "group"),
-        ) else {
+        let Some(flags) = read_prop(name, "tun_flags") else {
+            continue;
+        };
+        let Some(owner) = read_prop(name, "owner") else {
+            continue;
+        };
+        let Some(group) = read_prop(name, "group") else {
             continue;
         };
         let flags = flags as u16 as u32;

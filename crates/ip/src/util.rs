@@ -262,6 +262,20 @@ pub fn fmt_ipv6(b: &[u8; 16]) -> String {
     ip.to_string()
 }
 
+/// `ll_addr_n2a`: tunnels show their endpoint as an IP address.
+pub fn fmt_ll(v: &[u8], hwtype: u16) -> String {
+    match (v.len(), hwtype) {
+        (4, 768 | 776 | 778) => Ipv4Addr::new(v[0], v[1], v[2], v[3]).to_string(),
+        (16, 769 | 823) => {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(v);
+            fmt_ipv6(&b)
+        }
+        (0, _) => "00".to_string(),
+        _ => fmt_lladdr(v),
+    }
+}
+
 pub fn fmt_lladdr(v: &[u8]) -> String {
     let parts: Vec<String> = v.iter().map(|b| format!("{b:02x}")).collect();
     parts.join(":")

@@ -7,7 +7,7 @@ use crate::attr::{u32_at, u64_at, Tb};
 use crate::cli::AF_PACKET;
 use crate::ctx::{Ctx, RTM_DELLINK, RTM_NEWLINK};
 use crate::out::Color;
-use crate::util::fmt_lladdr;
+use crate::util::fmt_ll;
 
 pub const IFLA_ADDRESS: u16 = 1;
 pub const IFLA_BROADCAST: u16 = 2;
@@ -295,7 +295,7 @@ pub fn print_linkinfo(
         if f.family == AF_PACKET {
             if let Some(a) = tb.get(IFLA_ADDRESS) {
                 ctx.out
-                    .cs(Some("address"), Color::Mac, "%s ", &fmt_lladdr(a));
+                    .cs(Some("address"), Color::Mac, "%s ", &fmt_ll(a, ifi.ty));
             }
             print_flags(&mut ctx.out, ifi.flags, mdown);
             ctx.out.fp("\n");
@@ -346,7 +346,7 @@ pub fn print_linkinfo(
             .s(Some("link_type"), "    link/%s ", &ll_type_n2a(ifi.ty));
         if let Some(a) = tb.get(IFLA_ADDRESS) {
             ctx.out
-                .cs(Some("address"), Color::Mac, "%s", &fmt_lladdr(a));
+                .cs(Some("address"), Color::Mac, "%s", &fmt_ll(a, ifi.ty));
         }
         if let Some(b) = tb.get(IFLA_BROADCAST) {
             if ifi.flags & IFF_POINTOPOINT != 0 {
@@ -356,13 +356,13 @@ pub fn print_linkinfo(
                 ctx.out.fp(" brd ");
             }
             ctx.out
-                .cs(Some("broadcast"), Color::Mac, "%s", &fmt_lladdr(b));
+                .cs(Some("broadcast"), Color::Mac, "%s", &fmt_ll(b, ifi.ty));
         }
         if let Some(p) = tb.get(IFLA_PERM_ADDRESS) {
             if tb.get(IFLA_ADDRESS) != Some(p) {
                 ctx.out.fp(" permaddr ");
                 ctx.out
-                    .cs(Some("permaddr"), Color::Mac, "%s", &fmt_lladdr(p));
+                    .cs(Some("permaddr"), Color::Mac, "%s", &fmt_ll(p, ifi.ty));
             }
         }
     }
