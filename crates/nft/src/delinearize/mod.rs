@@ -232,6 +232,8 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
         } else {
             list.sort_by(|a, b| le_cmp(a.key_bytes(), b.key_bytes()));
         }
+        // The catch-all element lists last.
+        list.sort_by_key(|e| is_catchall(e));
         return list
             .into_iter()
             .filter(|e| !e.is_interval_end())
@@ -259,6 +261,8 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
             .cmp(b.key_bytes())
             .then_with(|| b.is_interval_end().cmp(&a.is_interval_end()))
     });
+    let (catchall, list): (Vec<&SetElem>, Vec<&SetElem>) =
+        list.into_iter().partition(|e| is_catchall(e));
     let mut out = Vec::new();
     let mut i = 0;
     while i < list.len() {
@@ -283,7 +287,22 @@ pub fn elems(cs: &CachedSet, parts: &[Part]) -> Vec<Elem> {
         out.push(elem(cs, e, key));
         i += consumed;
     }
+    for e in catchall {
+        out.push(elem(cs, e, star()));
+    }
     out
+}
+
+fn is_catchall(e: &SetElem) -> bool {
+    e.flags.unwrap_or(0) & NFT_SET_ELEM_CATCHALL != 0
+}
+
+/// The catch-all element's key, `*`.
+fn star() -> Expr {
+    Expr::new(
+        ExprKind::Literal(crate::ast::Literal::Ident("*".into())),
+        Span::NONE,
+    )
 }
 
 /// A concatenated interval element (key .. key_end, both inclusive).

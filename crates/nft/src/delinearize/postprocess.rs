@@ -47,6 +47,16 @@ fn stmt_protos(s: &Stmt) -> Vec<Proto> {
         StmtKind::Verdict(e) => protos(e, &mut out),
         StmtKind::Set { key, .. } => protos(key, &mut out),
         StmtKind::MetaSet { value, .. } | StmtKind::CtSet { value, .. } => protos(value, &mut out),
+        StmtKind::Nat(n) => {
+            for e in [&n.addr, &n.port].into_iter().flatten() {
+                protos(e, &mut out);
+            }
+            match n.family {
+                Some(crate::ast::Family::Ip) => out.push(Proto::Ip),
+                Some(crate::ast::Family::Ip6) => out.push(Proto::Ip6),
+                _ => {}
+            }
+        }
         _ => {}
     }
     out
@@ -65,6 +75,7 @@ fn dependency(s: &Stmt) -> Option<Proto> {
     };
     let n = *v.data.last()?;
     match (m.name, n) {
+        ("iiftype", 1) => Some(Proto::Ether),
         ("l4proto", 6) => Some(Proto::Tcp),
         ("l4proto", 17) => Some(Proto::Udp),
         ("l4proto", 1) => Some(Proto::Icmp),
@@ -78,7 +89,42 @@ fn dependency(s: &Stmt) -> Option<Proto> {
     }
 }
 
+/// `x >= a` followed by `x <= b` (how older nft wrote ranges) is `x a-b`.
+fn merge_ranges(stmts: &mut Vec<Stmt>) {
+    let mut i = 0;
+    while i + 1 < stmts.len() {
+        let merged = match (&stmts[i].kind, &stmts[i + 1].kind) {
+            (
+                StmtKind::Match {
+                    left: l1,
+                    op: RelOp::Gte,
+                    right: lo,
+                },
+                StmtKind::Match {
+                    left: l2,
+                    op: RelOp::Lte,
+                    right: hi,
+                },
+            ) if l1 == l2 => Some(StmtKind::Match {
+                left: l1.clone(),
+                op: RelOp::Implicit,
+                right: Expr::new(
+                    ExprKind::Range(Box::new(lo.clone()), Box::new(hi.clone())),
+                    lo.span,
+                ),
+            }),
+            _ => None,
+        };
+        if let Some(k) = merged {
+            stmts[i].kind = k;
+            stmts.remove(i + 1);
+        }
+        i += 1;
+    }
+}
+
 pub fn rule(stmts: &mut Vec<Stmt>) {
+    merge_ranges(stmts);
     // Flag tests.
     for s in stmts.iter_mut() {
         if let StmtKind::Match { left, op, right } = &mut s.kind {
