@@ -261,3 +261,112 @@ fn unreadable_rules_do_not_panic() {
         let _ = text::rule(&r, &Opts::default());
     }
 }
+
+/// Deterministic pseudo-random rules and sets built from odd pieces:
+/// delinearize and both printers must never panic.
+#[test]
+fn random_rules_and_sets_never_panic() {
+    let pool = [
+        "[ payload load 4b @ network header + 12 => reg 1 ]",
+        "[ payload load 1b @ network header + 9 => reg 9 ]",
+        "[ payload load 16b @ network header + 8 => reg 2 ]",
+        "[ payload load 3b @ transport header + 1 => reg 10 ]",
+        "[ payload load 2b @ link header + 12 => reg 3 ]",
+        "[ meta load l4proto => reg 1 ]",
+        "[ meta load iifname => reg 1 ]",
+        "[ meta load mark => reg 11 ]",
+        "[ ct load state => reg 1 ]",
+        "[ ct load src_ip => reg 1 , dir reply ]",
+        "[ cmp eq reg 1 0x00000006 ]",
+        "[ cmp neq reg 9 0x0000000a 0x00000001 ]",
+        "[ cmp gte reg 10 0x00000001 ]",
+        "[ cmp lte reg 1 0xffffffff 0xffffffff 0xffffffff 0xffffffff 0xffffffff ]",
+        "[ range eq reg 1 0x00000001 0x00000002 ]",
+        "[ bitwise reg 1 = ( reg 1 & 0x000000f0 ) ^ 0x00000000 ]",
+        "[ bitwise reg 2 = ( reg 9 << 0x00000008 ) ]",
+        "[ bitwise reg 1 = ( reg 1 & 0xffffffff ) ^ 0x00000001 ]",
+        "[ immediate reg 1 0x0100000a ]",
+        "[ immediate reg 2 0x00005000 ]",
+        "[ immediate reg 0 goto -> x ]",
+        "[ lookup reg 1 set __set0 ]",
+        "[ lookup reg 9 set __map0 dreg 0 ]",
+        "[ lookup reg 1 set service-ips dreg 2 ]",
+        "[ lookup reg 1 set service-nodeports ]",
+        "[ numgen reg 1 = random mod 0 ]",
+        "[ fib daddr . iif oif present => reg 1 ]",
+        "[ nat snat ip addr_min reg 1 addr_max reg 2 proto_min reg 3 proto_max reg 4 flags 0xff ]",
+        "[ nat dnat ip6 addr_min reg 9 ]",
+        "[ masq proto_min reg 2 proto_max reg 1 flags 0x1c ]",
+        "[ redir proto_min reg 7 ]",
+        "[ reject type 2 code 9 ]",
+        "[ reject type 0 code 200 ]",
+        "[ dynset add reg_key 1 set aff timeout 5ms ]",
+        "[ dynset delete reg_key 12 set nosuch ]",
+        "[ meta set mark with reg 2 ]",
+        "[ ct set mark with reg 9 ]",
+        "[ counter pkts 18446744073709551615 bytes 0 ]",
+        "[ notrack ]",
+    ];
+    let exprs: Vec<KExpr> = pool.iter().map(|l| l.parse().unwrap()).collect();
+    let t = table();
+    let mut seed = 0x2545_f491u32;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed as usize
+    };
+    for family in [1u8, 2, 5, 7, 10] {
+        for _ in 0..400 {
+            let n = next() % 7;
+            let mut r = KRule::new(family, "kube-proxy", "c");
+            r.exprs = Some(
+                (0..n)
+                    .map(|_| exprs[next() % exprs.len()].clone())
+                    .collect(),
+            );
+            let ar = super::rule(&t, &r);
+            let _ = text::rule(&ar, &Opts::default());
+            let _ = crate::print::json::rule(
+                &ar,
+                family,
+                &Opts {
+                    json: true,
+                    ..Default::default()
+                },
+            );
+        }
+    }
+    // Sets whose elements do not fit their declared types.
+    for _ in 0..300 {
+        let len = next() % 20;
+        let key: Vec<u8> = (0..len).map(|_| next() as u8).collect();
+        let mut e = SetElem::with_key(key);
+        e.flags = Some((next() % 4) as u32);
+        if next() % 2 == 0 {
+            e.key_end = Some(Data::Value(
+                (0..next() % 13).map(|_| next() as u8).collect(),
+            ));
+        }
+        let types = [7u32, 13, 19, 4, (7 << 12) | (12 << 6) | 13, 0x3fff_ffff, 0];
+        let flags = [
+            0,
+            NFT_SET_INTERVAL,
+            NFT_SET_MAP,
+            NFT_SET_INTERVAL | NFT_SET_CONCAT,
+        ];
+        let cs = set(
+            "s",
+            flags[next() % flags.len()],
+            types[next() % types.len()],
+            (next() % 17) as u32,
+            None,
+            vec![e.clone(), e],
+        );
+        let tt = CachedTable::new(Table::new(2, "t"), vec![], vec![cs.clone()], vec![], vec![]);
+        let s = super::set(&tt, &cs);
+        let mut out = Vec::new();
+        let _ = text::set(&mut out, &s, &Opts::default());
+        let _ = crate::print::json::set(&s, "ip", "t", &Opts::default());
+    }
+}
