@@ -8,7 +8,8 @@
 //! 3. per arch, the tarball checks in `test/tarball.rs`: layout, static ELF
 //!    for the right machine, `--list` (natively or under qemu-user), the applet
 //!    links, `--install -s`, closed pipes;
-//! 4. the golden and conformance samples (hooks below);
+//! 4. the arm builds' `ip` under qemu (scripts/qemu-ip.sh), then the golden
+//!    and conformance samples against their ratchets (`--full`: everything);
 //! 5. a second `dist`, built in a separate target dir, must give identical
 //!    sha256 sums: the tarballs are reproducible, not merely repackaged.
 //!
@@ -43,17 +44,54 @@ pub fn run(f: flags::Test) -> crate::Result {
         arch_checks(&mut s, t, b, &version, &mtime);
     }
 
-    // ---- HOOK (coordinator): golden replays -------------------------------
-    // Wire the CI sample of each golden suite here, e.g. for kind in
-    // ["ip", "conntrack"]: s.step(&format!("golden {kind} sample"), || {
-    //     let o = crate::golden::replay(kind, crate::golden::ci_sample(kind))?;
-    //     crate::golden::check_ratchet(&format!("golden-{kind}"), "sample", o.passed.len())
-    // }); with `f.full` choosing "" (every case) and the "full" ratchet key.
-    // ---- HOOK (coordinator): conformance sample ---------------------------
-    // Wire the nftables conformance CI sample (crate::conformance) here, with
-    // its ratchet check, the same way; `f.full` runs the whole corpus.
-    // ------------------------------------------------------------------------
-    let _ = f.full;
+    // The arm64 and arm builds' `ip` against the native one, under qemu-user.
+    s.step(
+        "scripts/qemu-ip.sh: ip -o link / ip addr / ip route under qemu",
+        || {
+            let script = root.join("scripts/qemu-ip.sh");
+            let status = Command::new("bash")
+                .arg(&script)
+                .arg(&out)
+                .status()
+                .map_err(|e| format!("{}: {e}", script.display()))?;
+            if !status.success() {
+                return Err(format!("{}: {status}", script.display()));
+            }
+            Ok(())
+        },
+    );
+
+    // Compatibility suites, each against its committed ratchet (ci/ratchet/):
+    // CI runs fixed samples; `cargo xtask test --full` runs everything.
+    let key = if f.full { "full" } else { "sample" };
+    for kind in ["ip", "conntrack"] {
+        s.step(
+            &format!("golden {kind} ({key}) at or above its ratchet"),
+            || {
+                let only = if f.full {
+                    ""
+                } else {
+                    crate::golden::ci_sample(kind)
+                };
+                let o = crate::golden::replay(kind, only)?;
+                println!(
+                    "golden {kind}: {}/{} cases pass",
+                    o.passed.len(),
+                    o.selected.len()
+                );
+                crate::golden::check_ratchet(&format!("golden-{kind}"), key, o.passed.len())
+            },
+        );
+    }
+    s.step(
+        &format!("nftables conformance ({key}) at or above its ratchet"),
+        || {
+            crate::conformance::run(flags::Conformance {
+                full: f.full,
+                ratchet: true,
+            })
+        },
+    );
 
     s.step(
         "second dist run (separate target dir) gives identical sha256 sums",
