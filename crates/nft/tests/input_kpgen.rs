@@ -2,7 +2,8 @@
 //! Issue 3, acceptance 1 (input side): kube-proxy transactions from kpgen.py (full sync, then
 //! --update, --stale, --resync; N=100 and N=1000, M=10) load with OUR nft, and the kernel
 //! state is the same as when the reference nft loads them: the reference nft lists the table
-//! identically (text, with handles, and JSON) after every step.
+//! identically (text, with handles, and JSON) after every step, and the raw kernel objects
+//! (set attributes and userdata, rule expressions) are the same.
 
 #[path = "fixtures/in/harness.rs"]
 mod harness;
@@ -12,7 +13,30 @@ use harness::*;
 const STEPS: [&str; 4] = ["full", "--update", "--stale", "--resync"];
 
 /// Load every step with `load`, and after each one record the reference listings.
-fn sequence(n: usize, m: usize, use_ours: bool) -> Vec<(String, String, String)> {
+/// The raw kernel objects: every set's attributes and userdata (handles and transaction ids
+/// left out), and every rule's expressions as libnftnl debug text.
+fn kernel_objects() -> String {
+    let mut sock = nfnl::Socket::open().expect("netlink socket");
+    let mut out = String::new();
+    let mut sets = sock.nft_sets(2, Some("kube-proxy")).expect("set dump");
+    sets.sort_by(|a, b| a.name.cmp(&b.name));
+    for mut s in sets {
+        s.handle = None;
+        s.id = None;
+        out.push_str(&format!("{s:?}\n"));
+    }
+    for r in sock
+        .nft_rules(2, Some("kube-proxy"), None)
+        .expect("rule dump")
+    {
+        out.push_str(&format!("{r}\n"));
+    }
+    out
+}
+
+type Listings = (String, String, String, String);
+
+fn sequence(n: usize, m: usize, use_ours: bool) -> Vec<Listings> {
     let (n, m) = (n.to_string(), m.to_string());
     in_netns(move || {
         let mut out = Vec::new();
@@ -40,7 +64,7 @@ fn sequence(n: usize, m: usize, use_ours: bool) -> Vec<(String, String, String)>
                 text.starts_with("table ip kube-proxy {"),
                 "step {step}: {text}"
             );
-            out.push((text, handles, json));
+            out.push((text, handles, json, kernel_objects()));
         }
         out
     })
@@ -58,6 +82,19 @@ fn check(n: usize) {
             "N={n} after {step}: listings with handles differ"
         );
         assert!(a.2 == b.2, "N={n} after {step}: JSON listings differ");
+        if a.3 != b.3 {
+            let (x, y): (Vec<&str>, Vec<&str>) = (a.3.lines().collect(), b.3.lines().collect());
+            let i = x
+                .iter()
+                .zip(&y)
+                .position(|(p, q)| p != q)
+                .unwrap_or(x.len().min(y.len()));
+            panic!(
+                "N={n} after {step}: kernel objects differ at line {i}:\n  ours:      {}\n  reference: {}",
+                x.get(i).unwrap_or(&"-"),
+                y.get(i).unwrap_or(&"-")
+            );
+        }
     }
 }
 

@@ -101,6 +101,7 @@ pub fn set_msg(
     info: &SetInfo,
     decl: Option<&Set>,
     nelems: Option<u32>,
+    anon_key: Option<&Expr>,
 ) -> KSet {
     let mut s = KSet::new(family.nfproto(), table, name);
     s.flags = Some(info.flags);
@@ -167,11 +168,19 @@ pub fn set_msg(
     if let Some((t, _)) = info.data {
         u.put_u32(NFTNL_UDATA_SET_DATABYTEORDER, byteorder_code(t));
     }
-    if decl.is_some_and(|d| d.auto_merge) {
+    let anon_interval =
+        info.flags & SetFlags::ANONYMOUS != 0 && info.flags & SetFlags::INTERVAL != 0;
+    if decl.is_some_and(|d| d.auto_merge) || anon_interval {
         u.put_u32(NFTNL_UDATA_SET_MERGE_ELEMENTS, 1);
     }
-    let key_typeof = match decl.map(|d| &d.key) {
-        Some(SetKey::Typeof(exprs)) => typeof_udata(exprs),
+    // The key expression: a `typeof` declaration's, or the selector an anonymous set is
+    // matched against.
+    let key_typeof = match (decl.map(|d| &d.key), anon_key) {
+        (Some(SetKey::Typeof(exprs)), _) => typeof_udata(exprs),
+        (_, Some(k)) => match &k.kind {
+            ExprKind::Concat(parts) => typeof_udata(parts),
+            _ => typeof_udata(std::slice::from_ref(k)),
+        },
         _ => None,
     };
     if let Some(t) = &key_typeof {
@@ -183,8 +192,15 @@ pub fn set_msg(
         inner.put(1, &[]);
         u.put(NFTNL_UDATA_SET_KEY_TYPEOF, &inner.into_bytes());
     }
-    if key_typeof.is_some() {
+    let anon_vmap = anon_key.is_some() && info.data.is_some_and(|(t, _)| t == Datatype::Verdict);
+    if key_typeof.is_some() || anon_vmap {
         let data = match decl.and_then(|d| d.data.as_ref()) {
+            None if anon_vmap => {
+                let mut inner = Udata::new();
+                inner.put_u32(0, EXPR_VERDICT);
+                inner.put(1, &[]);
+                Some(inner.into_bytes())
+            }
             Some(SetKey::Typeof(exprs)) => typeof_udata(exprs),
             Some(SetKey::Types(t)) if t.as_slice() == [Datatype::Verdict] => {
                 let mut inner = Udata::new();
@@ -257,6 +273,8 @@ pub struct AnonSet {
     pub orders: Vec<ByteOrder>,
     /// Map data type (verdict maps when `None`).
     pub data: Option<Ty>,
+    /// The selector the set is matched against (recorded as the set's key typeof).
+    pub key_expr: Option<Expr>,
     pub map: bool,
     pub key: Vec<Ty>,
     pub elems: Vec<Elem>,
@@ -269,6 +287,7 @@ impl AnonSet {
             id,
             orders: Vec::new(),
             data: None,
+            key_expr: None,
             map,
             key,
             elems,
@@ -322,6 +341,7 @@ impl AnonSet {
             &info,
             None,
             Some(kelems.len() as u32),
+            self.key_expr.as_ref(),
         );
         let msgs = elem_msgs(family, table, self.name(), Some(self.id), kelems);
         (s, msgs)

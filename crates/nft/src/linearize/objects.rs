@@ -212,7 +212,7 @@ fn set(scope: &mut Scope, s: &Set, excl: u16, span: Span, v: &mut Vec<Out>) {
     } else {
         elements(&s.elems, interval, true).unwrap_or_default()
     };
-    let mut k = set_msg(id.family, &id.name, &s.name, &info, Some(s), None);
+    let mut k = set_msg(id.family, &id.name, &s.name, &info, Some(s), None, None);
     let exprs: Vec<_> = s.stmts.iter().filter_map(stateful).collect();
     if exprs.len() == 1 {
         k.expr = exprs.into_iter().next().map(Box::new);

@@ -674,6 +674,7 @@ impl<'a> RuleLin<'a> {
                     crate::eval::selector_types(key, self.family).unwrap_or_default();
                 let mut a = AnonSet::new(id, map, key_types, elems.clone(), target.span);
                 a.orders = orders_of(key);
+                a.key_expr = Some(key.clone());
                 let name = a.name().to_string();
                 self.anon.push(a);
                 (name, Some(id))
