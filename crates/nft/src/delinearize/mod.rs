@@ -27,6 +27,8 @@ use value::Part;
 pub struct SetInfo {
     pub key_len: u32,
     pub key_type: u32,
+    /// NFT_OBJECT_* of an object map.
+    pub obj_type: u32,
     pub data_type: u32,
     pub anonymous: bool,
     /// Default timeout, ms.
@@ -46,6 +48,7 @@ impl SetLookup for CachedTable {
         Some(SetInfo {
             key_len: s.key_len.unwrap_or(0),
             key_type: s.key_type.unwrap_or(0),
+            obj_type: s.obj_type.unwrap_or(0),
             data_type: s.data_type.unwrap_or(0),
             anonymous: s.flag(NFT_SET_ANONYMOUS),
             timeout: s.timeout,
@@ -117,7 +120,24 @@ pub fn set(t: &CachedTable, cs: &CachedSet) -> Set {
     let s = &cs.set;
     let parts = set_parts(cs);
     let is_map = s.flag(NFT_SET_MAP) || s.flag(NFT_SET_OBJECT);
-    let data = if is_map {
+    let data = if s.flag(NFT_SET_OBJECT) {
+        let name = match s.obj_type.unwrap_or(0) {
+            NFT_OBJECT_COUNTER => "counter",
+            NFT_OBJECT_QUOTA => "quota",
+            NFT_OBJECT_CT_HELPER => "ct helper",
+            NFT_OBJECT_LIMIT => "limit",
+            NFT_OBJECT_CT_TIMEOUT => "ct timeout",
+            NFT_OBJECT_SECMARK => "secmark",
+            NFT_OBJECT_CT_EXPECT => "ct expectation",
+            NFT_OBJECT_SYNPROXY => "synproxy",
+            _ => "invalid",
+        };
+        let lit = Expr::new(
+            ExprKind::Literal(crate::ast::Literal::Ident(name.into())),
+            Span::NONE,
+        );
+        Some(SetKey::Typeof(vec![lit]))
+    } else if is_map {
         let dt = s.data_type.unwrap_or(0);
         let d = if dt == NFT_DATA_VERDICT {
             Datatype::Verdict
@@ -202,7 +222,14 @@ fn elem(cs: &CachedSet, e: &SetElem, key: Expr) -> Elem {
     let set_timeout = cs.set.timeout;
     Elem {
         key,
-        data: e.data.as_ref().map(|d| data_expr(cs, d)),
+        data: match (&e.data, &e.objref) {
+            (Some(d), _) => Some(data_expr(cs, d)),
+            (None, Some(obj)) => Some(Expr::new(
+                ExprKind::Literal(crate::ast::Literal::Str(obj.clone())),
+                Span::NONE,
+            )),
+            (None, None) => None,
+        },
         timeout: e.timeout.filter(|t| Some(*t) != set_timeout),
         expires: e.expiration,
         comment: e.comment(),

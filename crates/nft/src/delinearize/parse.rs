@@ -247,6 +247,30 @@ impl<'a> Parser<'a> {
                 }));
                 Ok(())
             }
+            KExpr::Objref(o) if o.set_sreg.is_some() => {
+                // `counter name ip saddr map { … : "obj" }`: an object map.
+                let name = o.set_name.clone().unwrap_or_default();
+                let info = self
+                    .sets
+                    .find(&name)
+                    .ok_or_else(|| format!("unknown set {name}"))?;
+                let (key, parts, _) = self
+                    .set_key_at(o.set_sreg.unwrap_or(1), &info)
+                    .ok_or("objref on an empty register")?;
+                let map = if info.anonymous {
+                    e(ExprKind::Set(self.sets.elems(&name, &parts)))
+                } else {
+                    e(ExprKind::SetRef(name.clone()))
+                };
+                self.stmts.push(s(StmtKind::ObjRef {
+                    kind: info.obj_type,
+                    name: e(ExprKind::Map {
+                        key: Box::new(key),
+                        map: Box::new(map),
+                    }),
+                }));
+                Ok(())
+            }
             KExpr::Objref(o) => {
                 let name = o.imm_name.clone().unwrap_or_default();
                 self.stmts.push(s(StmtKind::ObjRef {

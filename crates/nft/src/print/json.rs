@@ -524,6 +524,10 @@ fn key_json(k: &SetKey) -> String {
     match k {
         SetKey::Types(t) if t.len() == 1 => s(t[0].name()),
         SetKey::Types(t) => arr(t.iter().map(|d| s(d.name())).collect()),
+        // An object map's data: the object type's name.
+        SetKey::Typeof(e) if matches!(e.as_slice(), [x] if matches!(x.kind, ExprKind::Literal(_))) => {
+            expr(&e[0], &Opts::default())
+        }
         SetKey::Typeof(e) => {
             let d = Opts::default();
             let inner = if e.len() == 1 {
