@@ -246,14 +246,25 @@ pub fn elem(e: &Elem, o: &Opts) -> String {
         extra.push(("comment", s(c)));
     }
     for st in &e.stmts {
-        if let StmtKind::Counter { packets, bytes } = st.kind {
-            extra.push((
+        match &st.kind {
+            StmtKind::Counter { packets, bytes } => extra.push((
                 "counter",
                 obj(&[
                     ("packets", packets.to_string()),
                     ("bytes", bytes.to_string()),
                 ]),
-            ));
+            )),
+            StmtKind::Limit { .. } => {
+                // `{"limit": {...}}` → the inner object.
+                let full = stmt(st, 0, o);
+                let inner = full
+                    .strip_prefix("{\"limit\": ")
+                    .and_then(|x| x.strip_suffix('}'))
+                    .unwrap_or("null")
+                    .to_string();
+                extra.push(("limit", inner));
+            }
+            _ => {}
         }
     }
     if !extra.is_empty() {
@@ -524,7 +535,7 @@ fn key_json(k: &SetKey) -> String {
     match k {
         SetKey::Types(t) if t.len() == 1 => s(t[0].name()),
         SetKey::Types(t) => arr(t.iter().map(|d| s(d.name())).collect()),
-        // An object map's data: the object type's name.
+        // A typeof map's data and an object map's data print as type names.
         SetKey::Typeof(e) if matches!(e.as_slice(), [x] if matches!(x.kind, ExprKind::Literal(_))) => {
             expr(&e[0], &Opts::default())
         }
@@ -540,6 +551,28 @@ fn key_json(k: &SetKey) -> String {
     }
 }
 
+/// A map's data type: 1.1.x names the type even for `typeof` maps.
+fn data_json(k: &SetKey) -> String {
+    let SetKey::Typeof(exprs) = k else {
+        return key_json(k);
+    };
+    let names: Option<Vec<&str>> = exprs
+        .iter()
+        .map(|e| match &e.kind {
+            ExprKind::Payload(f) => Some(f.dtype.name()),
+            ExprKind::Meta(m) => Some(m.dtype.name()),
+            ExprKind::Ct { key, .. } => Some(key.dtype.name()),
+            ExprKind::Numgen { .. } => Some(Datatype::Integer.name()),
+            _ => None,
+        })
+        .collect();
+    match names {
+        Some(n) if n.len() == 1 => s(n[0]),
+        Some(n) => arr(n.into_iter().map(s).collect()),
+        None => key_json(k),
+    }
+}
+
 pub fn set(st: &Set, family: &str, table: &str, o: &Opts) -> String {
     let mut f = vec![
         ("family", s(family)),
@@ -552,7 +585,7 @@ pub fn set(st: &Set, family: &str, table: &str, o: &Opts) -> String {
         f.push(("comment", s(c)));
     }
     if let Some(d) = &st.data {
-        f.push(("map", key_json(d)));
+        f.push(("map", data_json(d)));
     }
     if matches!(st.policy, Some(crate::ast::SetPolicy::Memory)) {
         f.push(("policy", s("memory")));

@@ -143,7 +143,7 @@ fn set_not_found(all: &Cache, cmd: &ListCmd) -> ErrorRecord {
     }
     let msg = match hit {
         Some((s, t)) => {
-            let kind = if s.set.flag(nfnl::nftables::consts::NFT_SET_MAP) {
+            let kind = if super::is_map_set(&s.set) {
                 "map"
             } else {
                 "set"
@@ -193,9 +193,8 @@ pub fn check(
         ListWhat::Chain => t.chain(name).is_none(),
         ListWhat::Set | ListWhat::Map => {
             let want_map = cmd.what == ListWhat::Map;
-            !t.set(name).is_some_and(|s| {
-                !s.is_anonymous() && s.set.flag(nfnl::nftables::consts::NFT_SET_MAP) == want_map
-            })
+            !t.set(name)
+                .is_some_and(|s| !s.is_anonymous() && super::is_map_set(&s.set) == want_map)
         }
         _ => false,
     };

@@ -58,6 +58,11 @@ impl From<nfnl::Error> for ListError {
     }
 }
 
+/// Maps and object maps list as `map`.
+pub(super) fn is_map_set(s: &nfnl::nftables::Set) -> bool {
+    s.flag(nfnl::nftables::consts::NFT_SET_MAP) || s.flag(nfnl::nftables::consts::NFT_SET_OBJECT)
+}
+
 fn fam(f: Option<Family>) -> Option<u8> {
     f.map(Family::nfproto)
 }
@@ -353,8 +358,7 @@ fn text_table(
                 .filter(|s| !s.is_anonymous())
                 .filter(|s| {
                     only.is_some_and(|n| s.name() == n)
-                        || (only.is_none()
-                            && s.set.flag(nfnl::nftables::consts::NFT_SET_MAP) == maps)
+                        || (only.is_none() && is_map_set(&s.set) == maps)
                 })
                 .collect();
             head(w)?;
@@ -498,7 +502,7 @@ fn json_table(
             .filter(|_| matches!(cmd.what, ListWhat::Set | ListWhat::Map));
         let maps = matches!(cmd.what, ListWhat::Map | ListWhat::Maps);
         for cs in t.sets.iter().filter(|s| !s.is_anonymous()) {
-            let is_map = cs.set.flag(nfnl::nftables::consts::NFT_SET_MAP);
+            let is_map = is_map_set(&cs.set);
             if set_cmd
                 && !(only.is_some_and(|n| cs.name() == n) || (only.is_none() && is_map == maps))
             {
