@@ -21,9 +21,26 @@ fn kernel_objects() -> String {
     let mut sets = sock.nft_sets(2, Some("kube-proxy")).expect("set dump");
     sets.sort_by(|a, b| a.name.cmp(&b.name));
     for mut s in sets {
+        let name = s.name.clone().unwrap_or_default();
         s.handle = None;
         s.id = None;
         out.push_str(&format!("{s:?}\n"));
+        // Elements, sorted (hash sets dump in hash order).
+        let mut elems: Vec<String> = sock
+            .nft_elems(2, "kube-proxy", &name)
+            .expect("element dump")
+            .iter()
+            .map(|e| {
+                let mut e = e.clone();
+                e.expiration = None;
+                format!("  {e:?}")
+            })
+            .collect();
+        elems.sort();
+        for e in elems {
+            out.push_str(&e);
+            out.push('\n');
+        }
     }
     for r in sock
         .nft_rules(2, Some("kube-proxy"), None)
