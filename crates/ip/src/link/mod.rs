@@ -28,7 +28,26 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Res {
     } else if matches(c, "show") || matches(c, "lst") || matches(c, "list") {
         crate::addr::list::list(ctx, &mut args, true, false)
     } else if matches(c, "help") {
-        Err(Fail::usage(crate::help::LINK))
+        // `ip link help TYPE`: the kind's own help on stdout, exit 0
+        let text = match args.next().as_deref() {
+            Some("vxlan") => crate::help::VXLAN_USAGE,
+            Some("bridge") => crate::help::BRIDGE_USAGE,
+            Some("bridge_slave") => crate::help::BRIDGE_SLAVE_USAGE,
+            Some("vlan") => crate::help::VLAN_USAGE,
+            Some("macvlan") => crate::help::MACVLAN_USAGE,
+            Some(k @ ("dummy" | "ifb" | "nlmon" | "vcan")) => {
+                print!("Usage: ... {k}\n");
+                return Ok(());
+            }
+            Some("macvtap") => {
+                print!("{}", crate::help::MACVLAN_USAGE.replacen("macvlan", "macvtap", 1));
+                return Ok(());
+            }
+            Some("veth") => "Usage: ip link <options> type veth [peer <options>]\nTo get <options> type 'ip link add help'\n",
+            _ => return Err(Fail::usage(crate::help::LINK)),
+        };
+        print!("{text}");
+        Ok(())
     } else {
         Err(Fail::usage(format!(
             "Command \"{c}\" is unknown, try \"ip link help\".\n"
