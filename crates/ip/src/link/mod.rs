@@ -36,7 +36,7 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Res {
             Some("vlan") => crate::help::VLAN_USAGE,
             Some("macvlan") => crate::help::MACVLAN_USAGE,
             Some(k @ ("dummy" | "ifb" | "nlmon" | "vcan")) => {
-                print!("Usage: ... {k}\n");
+                println!("Usage: ... {k}");
                 return Ok(());
             }
             Some("macvtap") => {
