@@ -75,54 +75,81 @@ fn run(words: Vec<String>) -> Res {
     dispatch(opts, rest)
 }
 
+/// The objects of ip.c's `cmds[]`, in its order (the prefix rule picks the
+/// first match, so `ip n` is neighbor and `ip m` is maddress).
+const OBJECTS: &[(&str, Obj)] = &[
+    ("address", Obj::Addr),
+    ("addrlabel", Obj::Unsupported),
+    ("maddress", Obj::Unsupported),
+    ("route", Obj::Route),
+    ("rule", Obj::Rule),
+    ("neighbor", Obj::Neigh),
+    ("neighbour", Obj::Neigh),
+    ("ntable", Obj::Unsupported),
+    ("ntbl", Obj::Unsupported),
+    ("link", Obj::Link),
+    ("l2tp", Obj::Unsupported),
+    ("fou", Obj::Unsupported),
+    ("ila", Obj::Unsupported),
+    ("macsec", Obj::Unsupported),
+    ("tunnel", Obj::Unsupported),
+    ("tunl", Obj::Unsupported),
+    ("tuntap", Obj::Tuntap),
+    ("tap", Obj::Tuntap),
+    ("token", Obj::Unsupported),
+    ("tcpmetrics", Obj::Unsupported),
+    ("tcp_metrics", Obj::Unsupported),
+    ("monitor", Obj::Unsupported),
+    ("xfrm", Obj::Unsupported),
+    ("mroute", Obj::Unsupported),
+    ("mrule", Obj::Unsupported),
+    ("netns", Obj::Netns),
+    ("netconf", Obj::Unsupported),
+    ("vrf", Obj::Unsupported),
+    ("sr", Obj::Unsupported),
+    ("nexthop", Obj::Unsupported),
+    ("mptcp", Obj::Unsupported),
+    ("ioam", Obj::Unsupported),
+    ("help", Obj::Help),
+    ("stats", Obj::Unsupported),
+];
+
+#[derive(Clone, Copy)]
+enum Obj {
+    Addr,
+    Route,
+    Rule,
+    Neigh,
+    Link,
+    Tuntap,
+    Netns,
+    Help,
+    Unsupported,
+}
+
 /// `do_cmd`: the object by prefix, in iproute2's table order.
 fn dispatch(opts: Opts, mut rest: Vec<String>) -> Res {
     let obj = rest.remove(0);
     let args = Args::new(rest);
-    let o = obj.as_str();
-    let ctx = |opts: Opts| Ctx::new(opts);
-    if matches(o, "address") {
-        addr::run(&mut ctx(opts)?, args)
-    } else if matches(o, "addrlabel") || matches(o, "maddress") {
-        Err(Fail::new(
+    let Some(&(name, which)) = OBJECTS.iter().find(|(n, _)| matches(&obj, n)) else {
+        return Err(Fail::new(
             1,
-            format!("Object \"{o}\" is not supported by kroot's ip.\n"),
-        ))
-    } else if matches(o, "route") {
-        route::run(&mut ctx(opts)?, args)
-    } else if matches(o, "rule") {
-        rule::run(&mut ctx(opts)?, args)
-    } else if matches(o, "neighbor") || matches(o, "neighbour") {
-        neigh::run(&mut ctx(opts)?, args)
-    } else if matches(o, "ntable") || matches(o, "ntbl") {
-        Err(Fail::new(
+            format!("Object \"{obj}\" is unknown, try \"ip help\".\n"),
+        ));
+    };
+    match which {
+        Obj::Addr => addr::run(&mut Ctx::new(opts)?, args),
+        Obj::Route => route::run(&mut Ctx::new(opts)?, args),
+        Obj::Rule => rule::run(&mut Ctx::new(opts)?, args),
+        Obj::Neigh => neigh::run(&mut Ctx::new(opts)?, args),
+        Obj::Link => link::run(&mut Ctx::new(opts)?, args),
+        Obj::Tuntap => tuntap::run(&mut Ctx::new(opts)?, args),
+        Obj::Netns => netns::run(opts, args, Ctx::new),
+        Obj::Help => Err(Fail::usage(help::MAIN)),
+        Obj::Unsupported => Err(Fail::new(
             1,
-            format!("Object \"{o}\" is not supported by kroot's ip.\n"),
-        ))
-    } else if matches(o, "link") {
-        link::run(&mut ctx(opts)?, args)
-    } else if matches(o, "l2tp")
-        || matches(o, "fou")
-        || matches(o, "ila")
-        || matches(o, "macsec")
-        || matches(o, "tunnel")
-        || matches(o, "tunl")
-    {
-        Err(Fail::new(
-            1,
-            format!("Object \"{o}\" is not supported by kroot's ip.\n"),
-        ))
-    } else if matches(o, "tuntap") || matches(o, "tap") {
-        tuntap::run(&mut ctx(opts)?, args)
-    } else if matches(o, "netns") {
-        netns::run(opts, args, ctx)
-    } else if matches(o, "help") {
-        Err(Fail::usage(help::MAIN))
-    } else {
-        Err(Fail::new(
-            1,
-            format!("Object \"{o}\" is unknown, try \"ip help\".\n"),
-        ))
+            format!("Object \"{name}\" is not supported by kroot's ip.\n"),
+        )),
     }
 }
 
