@@ -6,6 +6,17 @@ use super::lexer::Tok;
 use super::parser::{PResult, Parser};
 use crate::ast::*;
 
+/// meta.c's list of keys in key order, for the unknown-key error.
+const META_KEY_NAMES: &str = "length, protocol, priority, mark, iif, oif, iifname, oifname, \
+iiftype, oiftype, skuid, skgid, nftrace, rtclassid, secmark, nfproto, l4proto, ibrname, obrname, \
+pkttype, cpu, iifgroup, oifgroup, cgroup, random, ipsec, iifkind, oifkind, ibrpvid, ibrvproto, \
+time, day, hour, sdif, sdifname, broute";
+
+/// Protocol names that are keyword tokens (a following string cannot be their field).
+fn is_keyword_proto(w: &str) -> bool {
+    super::keywords::is_keyword(w) || matches!(w, "udplite")
+}
+
 /// Meta keys that may be written without `meta` (bison `meta_key_unqualified`).
 const BARE_META: &[&str] = &[
     "mark",
@@ -172,6 +183,17 @@ impl<'a> Parser<'a> {
 
     fn word_expr(&mut self, w: &'a str) -> PResult<ExprKind> {
         if let Some(proto) = Proto::from_name(w) {
+            // A protocol keyword followed by a plain string: a field name it does not have.
+            if let Tok::Word(n) = self.tok_at(1) {
+                let known = field(proto, n).is_some()
+                    || self
+                        .word_at(2)
+                        .is_some_and(|b| field(proto, &format!("{n} {b}")).is_some());
+                if !known && !super::keywords::is_keyword(n) && is_keyword_proto(w) {
+                    self.bump();
+                    return Err(self.unexpected(&[]));
+                }
+            }
             // Two-word fields: `arp saddr ip`, `arp daddr ether`.
             if let (Some(a), Some(b)) = (self.word_at(1), self.word_at(2)) {
                 if let Some(f) = field(proto, &format!("{a} {b}")) {
@@ -189,12 +211,18 @@ impl<'a> Parser<'a> {
         }
         match w {
             "meta" => {
-                self.bump();
+                let meta_span = self.bump().span;
                 let span = self.span();
                 let name = self.word().unwrap_or("");
                 let Some(k) = meta_key(name) else {
                     return Err(match self.word() {
-                        Some(w) => self.error(span, format!("syntax error, unexpected {w}")),
+                        // meta.c meta_key_parse: the whole `meta KEY` and every known key.
+                        Some(w) => self.error(
+                            meta_span.to(span),
+                            format!(
+                                "syntax error, unexpected {w}, known keys are {META_KEY_NAMES}"
+                            ),
+                        ),
                         None => self.unexpected(&[]),
                     });
                 };
@@ -230,11 +258,8 @@ impl<'a> Parser<'a> {
                 }
                 let name = self.word().unwrap_or("");
                 let Some(key) = ct_key(name) else {
-                    return Err(if self.word().is_some() {
-                        self.error(span, format!("syntax error, unexpected {name}"))
-                    } else {
-                        self.unexpected(&[])
-                    });
+                    let _ = span;
+                    return Err(self.unexpected(&[]));
                 };
                 self.bump();
                 Ok(ExprKind::Ct { key, dir })
