@@ -230,6 +230,51 @@ fn read_prop(name: &str, prop: &str) -> Option<i64> {
     s.parse().ok()
 }
 
+/// `show_processes`: who holds /dev/net/tun open on this device.
+fn show_processes(o: &mut crate::out::Out, name: &str) {
+    o.arr_open(Some("processes"));
+    let me = std::process::id().to_string();
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        o.arr_close();
+        return;
+    };
+    for p in procs.flatten() {
+        let pid = p.file_name().to_string_lossy().into_owned();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) || pid == me {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            let fdn = fd.file_name().to_string_lossy().into_owned();
+            match std::fs::read_link(fd.path()) {
+                Ok(t) if t.as_os_str() == "/dev/net/tun" => {}
+                Ok(_) => continue,
+                Err(e) => {
+                    eprintln!("readlink: {}", kcommon::errno::io_error(&e));
+                    continue;
+                }
+            }
+            let Ok(info) = std::fs::read_to_string(format!("/proc/{pid}/fdinfo/{fdn}")) else {
+                continue;
+            };
+            let attached = info.lines().any(|l| {
+                l.split_once(':')
+                    .is_some_and(|(k, v)| k == "iff" && v.trim() == name)
+            });
+            if attached {
+                let comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                    .map(|c| c.trim_end().to_string())
+                    .unwrap_or_else(|_| "<NULL>".into());
+                o.s(Some("name"), "%s", &comm);
+                o.u(Some("pid"), "(%d)", pid.parse().unwrap_or(0));
+            }
+        }
+    }
+    o.arr_close();
+}
+
 fn show(ctx: &mut Ctx) -> Res {
     let mut m = Msg::new(RTM_GETLINK, 0, &ifinfomsg(0, 0, 0, 0));
     m.nest_start(IFLA_LINKINFO);
@@ -302,6 +347,11 @@ fn show(ctx: &mut Ctx) -> Res {
         }
         if group != -1 {
             o.u(Some("group"), " group %ld", group as u64);
+        }
+        if ctx.o.details > 0 {
+            let sl = o.sl();
+            o.fp(&format!("{sl}\tAttached to processes:"));
+            show_processes(o, name);
         }
         o.obj_close();
         o.fp("\n");
