@@ -106,6 +106,12 @@ impl<'a> RuleLin<'a> {
         match &s.kind {
             StmtKind::Match { left, op, right } => self.relational(left, *op, right, span),
             StmtKind::Verdict(e) => match &e.kind {
+                // The `queue` statement (num 0), not an NF_QUEUE verdict.
+                ExprKind::Verdict(Verdict::Queue) => {
+                    let mut q = nfnl::nftables::expr::Queue::default();
+                    q.num = Some(0);
+                    self.push(Expr_::Queue(q), e.span);
+                }
                 ExprKind::Verdict(v) => {
                     let mut i = Immediate::default();
                     i.dreg = Some(0);
