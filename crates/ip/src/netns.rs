@@ -160,7 +160,10 @@ pub fn run(
         }
     }
     let c = cmd.as_str();
-    if matches(c, "list") || matches(c, "show") || matches(c, "lst") {
+    if matches(c, "list-id") {
+        let mut ctx = make_ctx(ctx_opts)?;
+        list_id(&mut ctx, args)
+    } else if matches(c, "list") || matches(c, "show") || matches(c, "lst") {
         let mut ctx = make_ctx(ctx_opts)?;
         list(&mut ctx)
     } else if matches(c, "help") {
@@ -434,6 +437,78 @@ fn exec(mut args: Args) -> Res {
         1,
         format!("exec of \"{}\" failed: {}\n", cmd[0], strerror(errno())),
     ))
+}
+
+/// `ip netns list-id [target-nsid N]`: the nsids this netns has assigned.
+fn list_id(ctx: &mut Ctx, mut args: Args) -> Res {
+    let mut target: Option<i32> = None;
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "target-nsid" => {
+                if target.is_some() {
+                    return Err(crate::err::duparg("target-nsid", &a));
+                }
+                let v = args.need()?;
+                match v.parse::<i32>() {
+                    Ok(n) if n >= 0 => target = Some(n),
+                    Ok(_) => {
+                        return Err(crate::err::invarg(
+                            "\"target-nsid\" value should be >= 0",
+                            &v,
+                        ))
+                    }
+                    Err(_) => {
+                        return Err(crate::err::invarg("\"target-nsid\" value is invalid", &v))
+                    }
+                }
+            }
+            _ => return Err(Fail::usage(crate::help::NETNS)),
+        }
+    }
+    let mut m = Msg::new(crate::ctx::RTM_GETNSID, 0, &[0u8; 4]);
+    if let Some(t) = target {
+        m.u32(4, t as u32);
+    }
+    let ids = ctx
+        .nl
+        .dump_all(m)
+        .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))?;
+    let names = ctx.netns_ids();
+    ctx.out.start();
+    for (ty, d) in &ids {
+        if *ty != RTM_NEWNSID || d.len() < 4 {
+            continue;
+        }
+        let tb = Tb::parse(&d[4..]);
+        let Some(nsid) = tb.u32(NETNSA_NSID).map(|v| v as i32) else {
+            continue;
+        };
+        let current = tb.u32(5).map(|v| v as i32);
+        ctx.out.obj_open(None);
+        if nsid < 0 {
+            ctx.out.fp("nsid unassigned ");
+        } else {
+            ctx.out.i(Some("nsid"), "nsid %d ", nsid as i64);
+        }
+        if let Some(c) = current {
+            if c < 0 {
+                ctx.out.fp("current-nsid unassigned ");
+            } else {
+                ctx.out
+                    .i(Some("current-nsid"), "current-nsid %d ", c as i64);
+            }
+        }
+        let key = current.unwrap_or(nsid);
+        let by = |k: i32| names.iter().find(|(_, id)| *id == Some(k));
+        if let Some((n, _)) = by(key).or_else(|| by(nsid)) {
+            ctx.out.s(Some("name"), "(iproute2 netns name: %s)", n);
+        }
+        ctx.out.fp("\n");
+        ctx.out.obj_close();
+    }
+    ctx.out.finish();
+    ctx.out.flush();
+    Ok(())
 }
 
 /// `ip netns pids NAME`: the processes whose netns is NAME.
