@@ -1,8 +1,24 @@
 // SPDX-License-Identifier: Apache-2.0
 //! The `nft` applet. Entry point: [`main`] (argv in, exit status out).
-
-// Input path: cli → syntax → eval → linearize → batch → kernel.
-// Output path: kernel → cache → delinearize → print.
+//!
+//! Input path (nftables' main.c → scanner.l/parser_bison.y → evaluate.c →
+//! netlink_linearize.c → mnl.c):
+//!
+//! - [`cli`]: getopt_long-compatible options; `-f FILE`, `-f -` (named `/dev/stdin`), or the
+//!   command words joined by spaces.
+//! - [`syntax`]: lexer and recursive-descent parser → [`ast::Cmd`]s with byte spans; bison's
+//!   error wording; `define`/`$var`.
+//! - [`eval`]: per command, against a [`eval::Scope`] (the kernel's tables and sets as the
+//!   command sees them, updated by earlier commands): datatypes and symbols, protocol
+//!   dependencies, set/map typing, rule placement for `index`/`position`.
+//! - [`linearize`]: kernel expressions over registers, anonymous sets, set userdata, elements;
+//!   every message remembers the source span of each attribute.
+//! - [`batch`]: one transaction (BATCH_BEGIN … BATCH_END, or no END for `--check`); kernel
+//!   errors are mapped by sequence number and extended-ack offset back to source spans.
+//! - [`run`]: the driver; nothing is sent when parsing or evaluation fails.
+//! - [`erec`]: the one error printer.
+//!
+//! Output path: kernel → [`cache`] → [`delinearize`] → [`print`](mod@print) (`list` commands).
 pub mod ast;
 pub mod batch;
 pub mod cache;
