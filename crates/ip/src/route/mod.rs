@@ -435,12 +435,26 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
             scope_ok = true;
         } else if let Some(ax) = metric_attr(w) {
             let mut v = args.need()?;
-            if v == "lock" {
+            if v == "lock" && ax != 13 {
                 mxlock |= 1 << ax;
                 v = args.need()?;
             }
-            let n =
-                get_u32(&v).ok_or_else(|| invarg(&format!("\"{w}\" value is invalid\n"), &v))?;
+            let bad = || invarg(&format!("\"{w}\" value is invalid\n"), &v);
+            let n = match ax {
+                // rtt, rttvar, rto_min take a time (`get_time_rtt`)
+                4 | 5 | 13 => {
+                    let (t, raw) = time_rtt(&v).ok_or_else(bad)?;
+                    match (ax, raw) {
+                        (4, false) => t.saturating_mul(8),
+                        (5, false) => t.saturating_mul(4),
+                        _ => t,
+                    }
+                }
+                _ => get_u32(&v).ok_or_else(bad)?,
+            };
+            if ax == 13 {
+                mxlock |= 1 << 13;
+            }
             if ax == 10 && n > 255 {
                 return Err(invarg("\"hoplimit\" value is invalid\n", &v));
             }
@@ -603,6 +617,31 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
         m.attr(*t, v);
     }
     ctx.nl.talk(m).map_err(|e| crate::err::kernel(&e))
+}
+
+/// `get_time_rtt`: milliseconds from `N`, `Ns`, `Nms` (and their long
+/// forms); `raw` when no unit was given.
+fn time_rtt(arg: &str) -> Option<(u32, bool)> {
+    let split = arg
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'x' || c == 'X'))
+        .unwrap_or(arg.len());
+    let (num, unit) = arg.split_at(split);
+    let t: f64 = if num.contains('.') {
+        num.parse().ok()?
+    } else {
+        crate::util::parse_c_ulong(num).filter(|v| *v <= u32::MAX as u64)? as f64
+    };
+    if t < 0.0 {
+        return None;
+    }
+    let (t, raw) = match unit.to_ascii_lowercase().as_str() {
+        "" => (t, true),
+        "s" | "sec" | "secs" => (t * 1000.0, false),
+        "ms" | "msec" | "msecs" => (t, false),
+        _ => return None,
+    };
+    let v = t as u32;
+    Some((if (v as f64) < t { v + 1 } else { v }, raw))
 }
 
 /// RTAX_* for the metric keywords that take a number.
