@@ -12,13 +12,12 @@ use harness::*;
 
 const STEPS: [&str; 4] = ["full", "--update", "--stale", "--resync"];
 
-/// Load every step with `load`, and after each one record the reference listings.
 /// The raw kernel objects: every set's attributes and userdata (handles and transaction ids
 /// left out), and every rule's expressions as libnftnl debug text.
-fn kernel_objects() -> String {
+fn kernel_objects(fam: u8) -> String {
     let mut sock = nfnl::Socket::open().expect("netlink socket");
     let mut out = String::new();
-    let mut sets = sock.nft_sets(2, Some("kube-proxy")).expect("set dump");
+    let mut sets = sock.nft_sets(fam, Some("kube-proxy")).expect("set dump");
     sets.sort_by(|a, b| a.name.cmp(&b.name));
     for mut s in sets {
         let name = s.name.clone().unwrap_or_default();
@@ -27,7 +26,7 @@ fn kernel_objects() -> String {
         out.push_str(&format!("{s:?}\n"));
         // Elements, sorted (hash sets dump in hash order).
         let mut elems: Vec<String> = sock
-            .nft_elems(2, "kube-proxy", &name)
+            .nft_elems(fam, "kube-proxy", &name)
             .expect("element dump")
             .iter()
             .map(|e| {
@@ -43,7 +42,7 @@ fn kernel_objects() -> String {
         }
     }
     for r in sock
-        .nft_rules(2, Some("kube-proxy"), None)
+        .nft_rules(fam, Some("kube-proxy"), None)
         .expect("rule dump")
     {
         out.push_str(&format!("{r}\n"));
@@ -53,8 +52,53 @@ fn kernel_objects() -> String {
 
 type Listings = (String, String, String, String);
 
-fn sequence(n: usize, m: usize, use_ours: bool) -> Vec<Listings> {
+/// kube-proxy's IPv6 ruleset: the same transaction in an `ip6` table with IPv6 addresses
+/// (a.b.c.d → fd00:a:b::c:d, prefixes +96, `dnat to [A]:P`).
+fn to_ipv6(tx: &str) -> String {
+    let v4 = |w: &str| -> Option<String> {
+        let o: Vec<u32> = w
+            .split('.')
+            .map(|x| x.parse().ok())
+            .collect::<Option<_>>()?;
+        (o.len() == 4 && o.iter().all(|x| *x < 256))
+            .then(|| format!("fd00:{:x}:{:x}::{:x}:{:x}", o[0], o[1], o[2], o[3]))
+    };
+    let mut out = String::with_capacity(tx.len() * 2);
+    for line in tx.lines() {
+        let words: Vec<&str> = line.split(' ').collect();
+        let mut conv = Vec::with_capacity(words.len());
+        for (i, w) in words.iter().enumerate() {
+            let next = words.get(i + 1).copied().unwrap_or("");
+            let prev = if i > 0 { words[i - 1] } else { "" };
+            let c = match *w {
+                "ip" if matches!(next, "kube-proxy" | "daddr" | "saddr") => "ip6".to_string(),
+                "ipv4_addr" => "ipv6_addr".to_string(),
+                _ if prev == "to" && w.contains(':') => {
+                    let (a, p) = w.split_once(':').unwrap_or((w, ""));
+                    match v4(a) {
+                        Some(a6) => format!("[{a6}]:{p}"),
+                        None => w.to_string(),
+                    }
+                }
+                _ => match w.split_once('/') {
+                    Some((a, len)) => match (v4(a), len.parse::<u32>()) {
+                        (Some(a6), Ok(l)) => format!("{a6}/{}", l + 96),
+                        _ => w.to_string(),
+                    },
+                    None => v4(w).unwrap_or_else(|| w.to_string()),
+                },
+            };
+            conv.push(c);
+        }
+        out.push_str(&conv.join(" "));
+        out.push('\n');
+    }
+    out
+}
+
+fn sequence(n: usize, m: usize, use_ours: bool, v6: bool) -> Vec<Listings> {
     let (n, m) = (n.to_string(), m.to_string());
+    let (fam, fname) = if v6 { (10u8, "ip6") } else { (2u8, "ip") };
     in_netns(move || {
         let mut out = Vec::new();
         for step in STEPS {
@@ -62,7 +106,16 @@ fn sequence(n: usize, m: usize, use_ours: bool) -> Vec<Listings> {
             if step != "full" {
                 args.push(step);
             }
-            let tx = kpgen(&args);
+            let mut tx = kpgen(&args);
+            if v6 {
+                tx = to_ipv6(&tx);
+                assert!(
+                    step != "full"
+                        || (tx.contains("ip6 daddr . meta l4proto . th dport vmap")
+                            && tx.contains("dnat to [fd00:a:40::")
+                            && tx.contains("ip6 saddr != fd00:a:0::0:0/104"))
+                );
+            }
             let r = if use_ours {
                 ours(&["-f", "-"], Some(&tx))
             } else {
@@ -74,22 +127,22 @@ fn sequence(n: usize, m: usize, use_ours: bool) -> Vec<Listings> {
                 "{} nft failed to load step {step} (N={n})",
                 if use_ours { "our" } else { "the reference" }
             );
-            let text = oracle(&["list", "table", "ip", "kube-proxy"], None).stdout;
-            let handles = oracle(&["-a", "list", "table", "ip", "kube-proxy"], None).stdout;
-            let json = oracle(&["-j", "list", "table", "ip", "kube-proxy"], None).stdout;
+            let text = oracle(&["list", "table", fname, "kube-proxy"], None).stdout;
+            let handles = oracle(&["-a", "list", "table", fname, "kube-proxy"], None).stdout;
+            let json = oracle(&["-j", "list", "table", fname, "kube-proxy"], None).stdout;
             assert!(
-                text.starts_with("table ip kube-proxy {"),
+                text.starts_with(&format!("table {fname} kube-proxy {{")),
                 "step {step}: {text}"
             );
-            out.push((text, handles, json, kernel_objects()));
+            out.push((text, handles, json, kernel_objects(fam)));
         }
         out
     })
 }
 
-fn check(n: usize) {
-    let mine = std::thread::spawn(move || sequence(n, 10, true));
-    let reference = sequence(n, 10, false);
+fn check(n: usize, v6: bool) {
+    let mine = std::thread::spawn(move || sequence(n, 10, true, v6));
+    let reference = sequence(n, 10, false, v6);
     let mine = mine.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
     for (i, step) in STEPS.iter().enumerate() {
         let (a, b) = (&mine[i], &reference[i]);
@@ -117,10 +170,15 @@ fn check(n: usize) {
 
 #[test]
 fn kpgen_n100_m10_loaded_by_us_equals_reference() {
-    check(100);
+    check(100, false);
 }
 
 #[test]
 fn kpgen_n1000_m10_loaded_by_us_equals_reference() {
-    check(1000);
+    check(1000, false);
+}
+
+#[test]
+fn kpgen_ipv6_n100_m10_loaded_by_us_equals_reference() {
+    check(100, true);
 }
