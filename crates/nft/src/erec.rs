@@ -70,7 +70,11 @@ fn locate(text: &str, span: Span) -> Pos {
     let first = lo - line_start + 1;
     let last = if hi > lo {
         // A span never crosses its line in the marker: clip at the line end.
-        let line_end = text[lo..].find('\n').map(|i| lo + i).unwrap_or(text.len());
+        // A span may cover its line's newline (a command with its separator), not beyond.
+        let line_end = text[lo..]
+            .find('\n')
+            .map(|i| lo + i + 1)
+            .unwrap_or(text.len());
         hi.min(line_end).max(lo + 1) - line_start
     } else {
         first

@@ -59,6 +59,9 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         let seq = sock.next_seq();
         let mut batch = Batch::new(seq);
         let mut errors: Vec<ErrorRecord> = Vec::new();
+        // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
+        // batch only then).
+        let mut debug = String::new();
         for (cmd, span) in cmds.iter_mut() {
             if matches!(cmd, Cmd::List(_)) {
                 continue;
@@ -74,7 +77,7 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
                 Ok(pl) if errors.is_empty() => {
                     for o in linearize(&mut scope, cmd, *span, &pl) {
                         if opts.debug_netlink {
-                            let _ = out.write_all(o.debug_text().as_bytes());
+                            debug.push_str(&o.debug_text());
                         }
                         batch.push(o);
                     }
@@ -92,6 +95,7 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
             print_all(err, input, &errors);
             return 1;
         }
+        let _ = out.write_all(debug.as_bytes());
         if !batch.is_empty() {
             match batch.send(&mut sock, opts.check) {
                 Ok(errs) if errs.is_empty() => {}

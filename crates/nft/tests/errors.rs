@@ -149,6 +149,18 @@ fn eexist() {
 }
 
 #[test]
+fn kernel_error_without_attribute_points_at_the_command() {
+    // EOPNOTSUPP for snat in a filter chain: no extack attribute, so the whole command
+    // (through its newline) is marked.
+    check(
+        "add table inet f\nadd chain inet f c { type filter hook input priority 0 ; }\nadd rule inet f c ip saddr 10.0.0.0/8 snat ip to 1.2.3.4\n",
+        "/dev/stdin:3:1-57: Error: Could not process rule: Operation not supported\n\
+         add rule inet f c ip saddr 10.0.0.0/8 snat ip to 1.2.3.4\n\
+         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n",
+    );
+}
+
+#[test]
 fn command_line_input_has_no_file_prefix() {
     let r = in_netns(|| ours(&["add", "chain", "ip", "nosuch", "c"], None));
     assert_eq!(

@@ -321,7 +321,8 @@ impl<'a> Parser<'a> {
         let reg = match field {
             Some(f) => Reg {
                 expr: e(ExprKind::Payload(f)),
-                part: Part::with_bits(f.dtype, f.len, f.dtype.byteorder()),
+                // Header fields are in network order, whatever their type.
+                part: Part::with_bits(f.dtype, f.len, ByteOrder::Big),
                 prefix: (f.len > len).then_some(len),
                 raw: None,
             },

@@ -65,7 +65,25 @@ impl Ctx<'_> {
                 let t = Ty::new(key.dtype, key.len);
                 self.set_value(value, t, out)
             }
-            StmtKind::Nat(nat) => self.nat(nat, s.span),
+            StmtKind::Nat(nat) => {
+                // nftables marks the statement keyword as the secondary location.
+                let kw = match nat.kind {
+                    NatKind::Snat | NatKind::Dnat => 4,
+                    NatKind::Masquerade => 10,
+                    NatKind::Redirect => 8,
+                };
+                let kw_span = Span {
+                    lo: s.span.lo,
+                    hi: s.span.lo + kw,
+                };
+                self.nat(nat, s.span).map_err(|e| {
+                    if e.msg.starts_with("transport protocol mapping") {
+                        e.with_other(kw_span)
+                    } else {
+                        e
+                    }
+                })
+            }
             StmtKind::Reject { kind, code } => self.reject(*kind, code, s.span, out),
             StmtKind::Set {
                 set, set_span, key, ..
@@ -280,6 +298,18 @@ impl Ctx<'_> {
                 Ok(())
             }
             _ => {
+                // ICMP and IGMP belong to IPv4, ICMPv6 to IPv6: in inet/bridge/netdev tables
+                // the network protocol comes first.
+                let l3 = match p {
+                    Proto::Icmp | Proto::Igmp => Some(Proto::Ip),
+                    Proto::Icmpv6 => Some(Proto::Ip6),
+                    _ => None,
+                };
+                if let Some(l3) = l3 {
+                    if !matches!(self.family, Family::Ip | Family::Ip6) {
+                        self.payload_dep(l3, span, out)?;
+                    }
+                }
                 let Some(n) = p.l4proto() else {
                     return Ok(());
                 };

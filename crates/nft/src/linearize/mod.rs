@@ -136,49 +136,17 @@ fn elems_text(l: &SetElemList) -> String {
     t
 }
 
-/// libnftnl's chain text: `FAMILY TABLE NAME use 0` and, for base chains,
-/// ` type T hook H prio P[ policy V] packets 0 bytes 0`.
+/// libnftnl's chain text as nftables 1.1.x dumps it: the chain is printed before its hook,
+/// type and policy are added to the message, so only `FAMILY TABLE NAME use 0` shows.
 fn chain_text(c: &KChain) -> String {
     use crate::ast::Family;
     let fam = Family::from_nfproto(c.family)
         .map(Family::name)
         .unwrap_or("unknown");
-    let mut t = format!(
-        "{} {} {} use 0",
+    format!(
+        "{} {} {} use 0\n",
         fam,
         c.table.as_deref().unwrap_or(""),
         c.name.as_deref().unwrap_or("")
-    );
-    if let Some(h) = &c.hook {
-        let hook = match (c.family, h.hooknum.unwrap_or(0)) {
-            (5, 0) => "ingress",
-            (5, 1) => "egress",
-            (3, 0) => "input",
-            (3, 1) => "output",
-            (3, 2) => "forward",
-            (_, 0) => "prerouting",
-            (_, 1) => "input",
-            (_, 2) => "forward",
-            (_, 3) => "output",
-            (_, 4) => "postrouting",
-            (_, 5) => "ingress",
-            _ => "unknown",
-        };
-        t.push_str(&format!(
-            " type {} hook {} prio {}",
-            c.chain_type.as_deref().unwrap_or(""),
-            hook,
-            h.priority.unwrap_or(0)
-        ));
-        if let Some(p) = c.policy {
-            t.push_str(if p == 1 {
-                " policy accept"
-            } else {
-                " policy drop"
-            });
-        }
-        t.push_str(" packets 0 bytes 0");
-    }
-    t.push('\n');
-    t
+    )
 }

@@ -590,7 +590,10 @@ pub fn set(st: &Set, family: &str, table: &str, o: &Opts) -> String {
     if matches!(st.policy, Some(crate::ast::SetPolicy::Memory)) {
         f.push(("policy", s("memory")));
     }
-    if let Some(sz) = st.size {
+    if let Some(sz) = st
+        .size
+        .filter(|_| !st.flags.has(crate::ast::SetFlags::CONSTANT))
+    {
         f.push(("size", sz.to_string()));
     }
     let names: Vec<&str> = [

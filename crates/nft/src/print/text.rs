@@ -298,9 +298,14 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             if let Some(t) = timeout {
                 inner.push_str(&format!(" timeout {}", tm(*t, o)));
             }
+            // Statements inside a set update print without values.
+            let decl = Opts {
+                stateless: true,
+                ..o.clone()
+            };
             for st in stmts {
                 inner.push(' ');
-                inner.push_str(&stmt(st, o));
+                inner.push_str(&stmt(st, &decl));
             }
             format!("{verb} @{set} {{ {inner} }}")
         }
@@ -462,7 +467,11 @@ pub fn set(w: &mut dyn Write, s: &Set, o: &Opts) -> io::Result<()> {
         write!(w, " : {}", key_decl(d))?;
     }
     writeln!(w)?;
-    if let Some(size) = s.size {
+    // Constant sets get their size from nft itself; it is not shown.
+    if let Some(size) = s
+        .size
+        .filter(|_| !s.flags.has(crate::ast::SetFlags::CONSTANT))
+    {
         write!(w, "\t\tsize {size}")?;
         if !s.elems.is_empty() {
             write!(w, "\t# count {}", s.elems.len())?;

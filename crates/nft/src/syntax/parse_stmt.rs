@@ -15,6 +15,16 @@ impl<'a> Parser<'a> {
 
     fn stmt_kind(&mut self) -> PResult<StmtKind> {
         let start = self.span();
+        if let Some(
+            kw @ ("quota" | "dup" | "fwd" | "tproxy" | "synproxy" | "socket" | "osf" | "meter"
+            | "exthdr" | "flow" | "xt"),
+        ) = self.word()
+        {
+            return Err(self.error(
+                start,
+                format!("{kw} statements are not supported by kroot yet"),
+            ));
+        }
         match self.word() {
             Some("accept" | "drop" | "continue" | "return" | "jump" | "goto" | "queue") => {
                 let (v, vspan) = self.verdict()?;

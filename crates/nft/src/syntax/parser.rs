@@ -37,7 +37,14 @@ pub fn parse(src: &str) -> Parsed {
             }
         });
         match res {
-            Ok(Some(cmd)) => out.cmds.push((cmd, start.to(p.prev_span()))),
+            Ok(Some(cmd)) => {
+                // A command's location runs through its separator (bison's `@$`).
+                let mut span = start.to(p.prev_span());
+                if p.at_separator() {
+                    span = span.to(p.span());
+                }
+                out.cmds.push((cmd, span))
+            }
             Ok(None) => {}
             Err(e) => {
                 out.errors.push(e);
