@@ -428,7 +428,8 @@ fn key_decl(k: &SetKey) -> String {
 
 /// How many elements nft puts on one line before wrapping (`calculate_delim`).
 fn per_line(s: &Set) -> usize {
-    if s.is_map {
+    // Maps, and elements carrying statements, print one per line.
+    if s.is_map || s.elems.iter().any(|e| !e.stmts.is_empty()) {
         return 1;
     }
     match &s.key {
