@@ -51,11 +51,6 @@ fn stmt_protos(s: &Stmt) -> Vec<Proto> {
             for e in [&n.addr, &n.port].into_iter().flatten() {
                 protos(e, &mut out);
             }
-            match n.family {
-                Some(crate::ast::Family::Ip) => out.push(Proto::Ip),
-                Some(crate::ast::Family::Ip6) => out.push(Proto::Ip6),
-                _ => {}
-            }
         }
         _ => {}
     }
