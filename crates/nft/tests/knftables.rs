@@ -166,7 +166,19 @@ fn enoent_and_eexist_errors() {
                  list chain ip kube-proxy service\n                         ^^^^^^^\n",
             ),
         ];
-        for (args, stdin, expect) in cases {
+        let more: &[(&[&str], Option<&str>, &str)] = &[
+            (
+                &["list", "counter", "ip", "kube-proxy", "nosuch"],
+                None,
+                "Error: No such file or directory\nlist counter ip kube-proxy nosuch\n                           ^^^^^^\n",
+            ),
+            (
+                &["list", "counter", "ip", "nosuch", "c1"],
+                None,
+                "Error: No such file or directory\nlist counter ip nosuch c1\n                ^^^^^^\n",
+            ),
+        ];
+        for (args, stdin, expect) in cases.iter().chain(more) {
             let r = nft(args, *stdin);
             assert_eq!(
                 (r.code, r.stdout.as_str(), r.stderr.as_str()),

@@ -196,10 +196,17 @@ pub fn check(
             !t.set(name)
                 .is_some_and(|s| !s.is_anonymous() && super::is_map_set(&s.set) == want_map)
         }
+        ListWhat::Counter => !t
+            .objs
+            .iter()
+            .any(|o| o.name.as_deref() == Some(name) && o.as_counter().is_some()),
         _ => false,
     };
     if !missing {
         return Ok(None);
+    }
+    if cmd.what == ListWhat::Counter {
+        return Ok(Some(ErrorRecord::new(cmd.name_span, ENOENT)));
     }
     let all = everything(sock)?;
     Ok(Some(match cmd.what {

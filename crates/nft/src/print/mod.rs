@@ -112,7 +112,13 @@ pub fn list(
             elements: true,
             ..Default::default()
         },
-        ListWhat::Counters | ListWhat::Counter => Want {
+        ListWhat::Counter => Want {
+            family: named_family,
+            table: cmd.table.clone(),
+            objs: true,
+            ..Default::default()
+        },
+        ListWhat::Counters => Want {
             family: fam(cmd.family),
             table: cmd.table.clone(),
             objs: true,
@@ -368,7 +374,16 @@ fn text_table(
             }
         }
         ListWhat::Counters | ListWhat::Counter => {
-            let counters: Vec<_> = t.objs.iter().filter(|x| x.as_counter().is_some()).collect();
+            let only = cmd
+                .name
+                .as_deref()
+                .filter(|_| cmd.what == ListWhat::Counter);
+            let counters: Vec<_> = t
+                .objs
+                .iter()
+                .filter(|x| x.as_counter().is_some())
+                .filter(|x| only.is_none() || x.name.as_deref() == only)
+                .collect();
             if counters.is_empty() {
                 return Ok(());
             }
@@ -464,7 +479,15 @@ fn json_table(
         }
     }
     if full || matches!(cmd.what, ListWhat::Counters | ListWhat::Counter) {
-        for obj in &t.objs {
+        let only = cmd
+            .name
+            .as_deref()
+            .filter(|_| cmd.what == ListWhat::Counter);
+        for obj in t
+            .objs
+            .iter()
+            .filter(|x| only.is_none() || x.name.as_deref() == only)
+        {
             let counter = obj.as_counter().and_then(Result::ok);
             let quota = obj.as_quota().and_then(Result::ok);
             if counter.is_none() && (quota.is_none() || !full) {
