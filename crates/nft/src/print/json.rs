@@ -507,6 +507,12 @@ pub fn chain(c: &Chain, family: &str, table: &str) -> String {
         f.push(("comment", s(cm)));
     }
     if let Some(b) = &c.base {
+        // 1.1.x puts the device(s) before the type.
+        match b.devices.len() {
+            0 => {}
+            1 => f.push(("dev", s(&b.devices[0]))),
+            _ => f.push(("dev", arr(b.devices.iter().map(|d| s(d)).collect()))),
+        }
         f.push(("type", s(&b.kind)));
         f.push(("hook", s(&b.hook)));
         let prio = match &b.prio {
@@ -522,11 +528,6 @@ pub fn chain(c: &Chain, family: &str, table: &str) -> String {
                 "accept"
             }),
         ));
-        match b.devices.len() {
-            0 => {}
-            1 => f.push(("dev", s(&b.devices[0]))),
-            _ => f.push(("dev", arr(b.devices.iter().map(|d| s(d)).collect()))),
-        }
     }
     obj(&f)
 }
