@@ -160,12 +160,12 @@ pub fn run(
         }
     }
     let c = cmd.as_str();
-    if matches(c, "list-id") {
-        let mut ctx = make_ctx(ctx_opts)?;
-        list_id(&mut ctx, args)
-    } else if matches(c, "list") || matches(c, "show") || matches(c, "lst") {
+    if matches(c, "list") || matches(c, "show") || matches(c, "lst") {
         let mut ctx = make_ctx(ctx_opts)?;
         list(&mut ctx)
+    } else if matches(c, "list-id") {
+        let mut ctx = make_ctx(ctx_opts)?;
+        list_id(&mut ctx, args)
     } else if matches(c, "help") {
         Err(Fail::usage(crate::help::NETNS))
     } else if matches(c, "add") {
