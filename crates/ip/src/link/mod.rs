@@ -27,6 +27,14 @@ pub fn run(ctx: &mut Ctx, mut args: Args) -> Res {
         modify::modify(ctx, RTM_DELLINK, 0, args)
     } else if matches(c, "show") || matches(c, "lst") || matches(c, "list") {
         crate::addr::list::list(ctx, &mut args, true, false)
+    } else if matches(c, "xstats") || matches(c, "afstats") || matches(c, "property") {
+        if matches(c, "xstats") && args.is_empty() {
+            return Err(Fail::new(1, "xstats: missing argument\n"));
+        }
+        Err(Fail::new(
+            1,
+            format!("ip link {c}: not supported by kroot's ip.\n"),
+        ))
     } else if matches(c, "help") {
         // `ip link help TYPE`: the kind's own help on stdout, exit 0
         let text = match args.next().as_deref() {
