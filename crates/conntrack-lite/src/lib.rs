@@ -30,6 +30,8 @@ mod labels;
 mod output;
 mod parse;
 mod print;
+#[cfg(test)]
+mod print_tests;
 mod proto;
 mod save;
 mod table;
