@@ -264,7 +264,9 @@ impl Ctx<'_> {
         keys_only: bool,
     ) -> Result<(), ErrorRecord> {
         for el in elems.iter_mut() {
-            self.key(&mut el.key, key)?;
+            if !is_catchall(&el.key) {
+                self.key(&mut el.key, key)?;
+            }
             match (&mut el.data, data) {
                 (Some(d), Some(t)) => self.data(d, t)?,
                 (None, Some(_)) if keys_only => {}
@@ -303,4 +305,9 @@ pub fn is_interval(e: &Expr) -> bool {
         ExprKind::Concat(p) => p.iter().any(is_interval),
         _ => false,
     }
+}
+
+/// The catch-all element key `*`.
+pub fn is_catchall(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Literal(Literal::Ident(s)) if s == "*")
 }

@@ -3,7 +3,7 @@
 //! keys padded to 4 bytes per field, verdicts, and set elements (with intervals turned into
 //! start/end elements as nftables' segtree does).
 
-use nfnl::nftables::consts::NFT_SET_ELEM_INTERVAL_END;
+use nfnl::nftables::consts::{NFT_SET_ELEM_CATCHALL, NFT_SET_ELEM_INTERVAL_END};
 use nfnl::nftables::{Data, SetElem, Verdict as KVerdict};
 
 use crate::ast::*;
@@ -209,6 +209,24 @@ pub fn elements_in(
     leading_zero: bool,
     orders: &[ByteOrder],
 ) -> Option<Vec<SetElem>> {
+    // Catch-all elements (`*`) have no key; they go last.
+    let (catchall, keyed): (Vec<&Elem>, Vec<&Elem>) = elems
+        .iter()
+        .partition(|e| crate::eval::expr::is_catchall(&e.key));
+    if !catchall.is_empty() {
+        let keyed: Vec<Elem> = keyed.into_iter().cloned().collect();
+        let mut out = if keyed.is_empty() {
+            Vec::new()
+        } else {
+            elements_in(&keyed, interval, leading_zero, orders)?
+        };
+        for el in catchall {
+            let mut k = common(el, true);
+            k.flags = Some(NFT_SET_ELEM_CATCHALL);
+            out.push(k);
+        }
+        return Some(out);
+    }
     if !interval {
         let mut out = Vec::with_capacity(elems.len());
         for el in elems {

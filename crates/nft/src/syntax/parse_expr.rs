@@ -323,7 +323,13 @@ impl<'a> Parser<'a> {
     /// One element: `key [timeout T] [expires T] [counter …] [comment "c"] [: data]`.
     pub(crate) fn elem(&mut self, allow_data: bool) -> PResult<Elem> {
         let start = self.span();
-        let key = self.expr()?;
+        // `*`: the catch-all element of a map or set.
+        let key = if self.is_punct("*") {
+            let sp = self.bump().span;
+            Expr::new(ExprKind::Literal(Literal::Ident("*".into())), sp)
+        } else {
+            self.expr()?
+        };
         let mut e = Elem {
             key,
             data: None,
