@@ -5,6 +5,7 @@
 //! messages on the NFNLGRP_CONNTRACK_* multicast groups.
 
 pub mod attribute;
+mod core;
 mod expect;
 mod message;
 mod request;
