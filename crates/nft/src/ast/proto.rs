@@ -35,6 +35,8 @@ pub enum Proto {
     Dccp,
     Igmp,
     Arp,
+    /// 802.1Q: its fields' offsets count from the link-layer header (it follows Ethernet).
+    Vlan,
 }
 
 impl Proto {
@@ -56,6 +58,7 @@ impl Proto {
             Proto::Dccp => "dccp",
             Proto::Igmp => "igmp",
             Proto::Arp => "arp",
+            Proto::Vlan => "vlan",
         }
     }
 
@@ -65,7 +68,7 @@ impl Proto {
 
     pub fn base(self) -> Base {
         match self {
-            Proto::Ether => Base::Link,
+            Proto::Ether | Proto::Vlan => Base::Link,
             Proto::Ip | Proto::Ip6 | Proto::Arp => Base::Network,
             _ => Base::Transport,
         }
@@ -194,6 +197,12 @@ pub static FIELDS: &[Field] = &[
     f!(Igmp, "mrt", 8, 8, Integer),
     f!(Igmp, "checksum", 16, 16, Integer),
     f!(Igmp, "group", 32, 32, Ipv4Addr),
+    // vlan: 14 bytes into the link-layer header.
+    f!(Vlan, "pcp", 112, 3, Integer),
+    f!(Vlan, "dei", 115, 1, Integer),
+    f!(Vlan, "cfi", 115, 1, Integer),
+    f!(Vlan, "id", 116, 12, Integer),
+    f!(Vlan, "type", 128, 16, EtherType),
     f!(Arp, "htype", 0, 16, Integer),
     f!(Arp, "ptype", 16, 16, EtherType),
     f!(Arp, "hlen", 32, 8, Integer),

@@ -57,6 +57,8 @@ pub struct Ctx<'s> {
     pub(crate) l3: Option<Family>,
     /// `meta iiftype ether` is in place (link-layer matches outside bridge/netdev).
     pub(crate) iiftype: bool,
+    /// `ether type vlan` is in place.
+    pub(crate) vlan: bool,
 }
 
 impl<'s> Ctx<'s> {
@@ -68,6 +70,7 @@ impl<'s> Ctx<'s> {
             l4: None,
             l3: None,
             iiftype: false,
+            vlan: false,
         }
     }
 

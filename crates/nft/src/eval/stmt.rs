@@ -19,6 +19,7 @@ impl Ctx<'_> {
         self.l4 = None;
         self.l3 = None;
         self.iiftype = false;
+        self.vlan = false;
         let stmts = std::mem::take(&mut rule.stmts);
         let mut out = Vec::with_capacity(stmts.len() + 1);
         let mut terminal: Option<Span> = None;
@@ -221,6 +222,13 @@ impl Ctx<'_> {
             ExprKind::Payload(f) if f.name == "protocol" && f.proto == Proto::Ip => self.l4 = n,
             ExprKind::Payload(f) if f.name == "nexthdr" && f.proto == Proto::Ip6 => self.l4 = n,
             ExprKind::Meta(k) if k.name == "iiftype" && n == Some(1) => self.iiftype = true,
+            ExprKind::Payload(f)
+                if f.proto == Proto::Ether
+                    && f.name == "type"
+                    && matches!(n, Some(0x8100 | 0x88a8)) =>
+            {
+                self.vlan = true
+            }
             ExprKind::Meta(k) if k.name == "protocol" => {
                 self.l3 = match n {
                     Some(0x0800) => Some(Family::Ip),
@@ -277,17 +285,28 @@ impl Ctx<'_> {
                         ),
                     )),
                     Family::Ip | Family::Ip6 => Ok(()),
-                    _ => {
-                        if self.l3 == Some(want) {
-                            return Ok(());
-                        }
-                        let key = meta_key("nfproto").ok_or_else(|| internal(span))?;
-                        let n = if want == Family::Ip { 2 } else { 10 };
-                        out.push(dep_stmt(key, Datatype::Nfproto, 8, n, span));
-                        self.l3 = Some(want);
-                        Ok(())
-                    }
+                    _ => self.l3_dep(want, false, span, out),
                 }
+            }
+            Proto::Vlan => {
+                // `ether type vlan` first (after `meta iiftype ether` outside bridge/netdev).
+                self.payload_dep(Proto::Ether, span, out)?;
+                if !self.vlan {
+                    let f = field(Proto::Ether, "type").ok_or_else(|| internal(span))?;
+                    out.push(Stmt::new(
+                        StmtKind::Match {
+                            left: Expr::new(ExprKind::Payload(f), span),
+                            op: RelOp::Implicit,
+                            right: Expr::new(
+                                ExprKind::Value(Value::num(Datatype::EtherType, 16, 0x8100)),
+                                span,
+                            ),
+                        },
+                        span,
+                    ));
+                    self.vlan = true;
+                }
+                Ok(())
             }
             Proto::Ether => {
                 if matches!(self.family, Family::Ip | Family::Ip6 | Family::Inet) && !self.iiftype {
@@ -307,7 +326,12 @@ impl Ctx<'_> {
                 };
                 if let Some(l3) = l3 {
                     if !matches!(self.family, Family::Ip | Family::Ip6) {
-                        self.payload_dep(l3, span, out)?;
+                        let want = if l3 == Proto::Ip {
+                            Family::Ip
+                        } else {
+                            Family::Ip6
+                        };
+                        self.l3_dep(want, true, span, out)?;
                     }
                 }
                 let Some(n) = p.l4proto() else {
@@ -341,6 +365,47 @@ impl Ctx<'_> {
                 Ok(())
             }
         }
+    }
+
+    /// The network-protocol dependency outside ip/ip6 tables: `meta nfproto` in inet;
+    /// in bridge/netdev `meta protocol` for network-header fields, the link-layer type field
+    /// (`ether type`, or `vlan type` after a vlan match) for transport protocols that imply
+    /// a network protocol (proto.c's dependency choices in nftables 1.1.x).
+    fn l3_dep(
+        &mut self,
+        want: Family,
+        via_ll: bool,
+        span: Span,
+        out: &mut Vec<Stmt>,
+    ) -> Result<(), ErrorRecord> {
+        if self.l3 == Some(want) {
+            return Ok(());
+        }
+        let ethertype = if want == Family::Ip { 0x0800 } else { 0x86dd };
+        if self.family == Family::Inet {
+            let key = meta_key("nfproto").ok_or_else(|| internal(span))?;
+            let n = if want == Family::Ip { 2 } else { 10 };
+            out.push(dep_stmt(key, Datatype::Nfproto, 8, n, span));
+        } else if via_ll || self.vlan {
+            let proto = if self.vlan { Proto::Vlan } else { Proto::Ether };
+            let f = field(proto, "type").ok_or_else(|| internal(span))?;
+            out.push(Stmt::new(
+                StmtKind::Match {
+                    left: Expr::new(ExprKind::Payload(f), span),
+                    op: RelOp::Implicit,
+                    right: Expr::new(
+                        ExprKind::Value(Value::num(Datatype::EtherType, 16, ethertype)),
+                        span,
+                    ),
+                },
+                span,
+            ));
+        } else {
+            let key = meta_key("protocol").ok_or_else(|| internal(span))?;
+            out.push(dep_stmt(key, Datatype::EtherType, 16, ethertype, span));
+        }
+        self.l3 = Some(want);
+        Ok(())
     }
 
     /// The map of a `vmap`/`map`: a named map of the right types, or an anonymous one.
