@@ -130,6 +130,39 @@ impl CachedTable {
         self.set_idx.get(name).and_then(|&i| self.sets.get(i))
     }
 
+    pub fn set_mut(&mut self, name: &str) -> Option<&mut CachedSet> {
+        let i = *self.set_idx.get(name)?;
+        self.sets.get_mut(i)
+    }
+
+    /// Fetch the elements of the anonymous sets `rules` use that are not
+    /// loaded yet (a one-chain listing needs only its own).
+    pub fn load_anon_elems(&mut self, sock: &mut Socket, rules: &[Rule]) -> Result<(), Error> {
+        use nfnl::nftables::Expr as K;
+        let (fam, table) = (self.family(), self.name().to_string());
+        for r in rules {
+            for x in r.expressions() {
+                let name = match x {
+                    K::Lookup(l) => l.set.as_deref(),
+                    K::Dynset(d) => d.set_name.as_deref(),
+                    K::Objref(o) => o.set_name.as_deref(),
+                    _ => None,
+                };
+                let Some(name) = name else { continue };
+                let need = self
+                    .set(name)
+                    .is_some_and(|s| s.is_anonymous() && s.elems.is_empty());
+                if need {
+                    let elems = sock.nft_elems(fam, &table, name)?;
+                    if let Some(s) = self.set_mut(name) {
+                        s.elems = elems;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Rules of one chain, in order.
     pub fn rules_of<'a>(&'a self, chain: &str) -> impl Iterator<Item = &'a Rule> + 'a {
         self.rule_idx

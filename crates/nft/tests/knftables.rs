@@ -66,6 +66,15 @@ fn listings_match_reference() {
         let json_calls: &[&[&str]] = &[
             &["--json", "--terse", "list", "table", "ip", "kube-proxy"],
             &["--json", "list", "chain", "ip", "kube-proxy", "services"],
+            // A service chain: its numgen vmap is an anonymous map.
+            &[
+                "--json",
+                "list",
+                "chain",
+                "ip",
+                "kube-proxy",
+                "service-SA5H6MZV-ns0/svc0/tcp/p80",
+            ],
             &[
                 "--json",
                 "list",
@@ -102,6 +111,13 @@ fn listings_match_reference() {
             &["list", "ruleset"],
             &["list", "chain", "ip", "kube-proxy", "services"],
             &["-a", "list", "chain", "ip", "kube-proxy", "services"],
+            &[
+                "list",
+                "chain",
+                "ip",
+                "kube-proxy",
+                "service-SA5H6MZV-ns0/svc0/tcp/p80",
+            ],
             &["list", "set", "ip", "kube-proxy", "cluster-ips"],
             &["list", "map", "ip", "kube-proxy", "service-ips"],
             &["list", "counters", "table", "ip", "kube-proxy"],

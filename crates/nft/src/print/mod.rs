@@ -131,14 +131,23 @@ pub fn list(
     // Rules are not cached: they are streamed from the kernel as they print.
     let stream_chain = want.rule_chain.take();
     want.rules = false;
-    want.anon_elems = matches!(
-        cmd.what,
-        ListWhat::Ruleset | ListWhat::Table | ListWhat::Chain
-    );
+    want.anon_elems = matches!(cmd.what, ListWhat::Ruleset | ListWhat::Table);
     if cmd.what == ListWhat::Chain {
+        // One chain: set metadata now, anonymous elements for its rules only.
         want.chains = true;
+        want.sets = true;
     }
-    let cache = match Cache::fetch(sock, &want) {
+    if cmd.what == ListWhat::Chain {
+        if let Some(c) = fetch_chain(sock, cmd)? {
+            return print_cache(sock, &c, cmd, o, out);
+        }
+    }
+    if matches!(cmd.what, ListWhat::Set | ListWhat::Map) {
+        if let Some(c) = fetch_set(sock, cmd)? {
+            return print_cache(sock, &c, cmd, o, out);
+        }
+    }
+    let mut cache = match Cache::fetch(sock, &want) {
         Ok(c) => c,
         Err(e) if e.errno() == Some(libc::ENOENT) => {
             return Err(ListError::NotFound(lookup::not_found(sock, cmd)?));
@@ -148,7 +157,109 @@ pub fn list(
     if let Some(rec) = lookup::check(sock, cmd, &cache)? {
         return Err(ListError::NotFound(rec));
     }
-    let _ = stream_chain;
+    if let (ListWhat::Chain, Some(chain)) = (cmd.what, stream_chain.as_deref()) {
+        for t in cache.tables.iter_mut() {
+            let rules = sock.nft_rules(t.family(), Some(t.name()), Some(chain))?;
+            t.load_anon_elems(sock, &rules)?;
+        }
+    }
+    print_cache(sock, &cache, cmd, o, out)
+}
+
+/// One chain with a handful of requests (no dump of every chain and set of
+/// the table): the table, the chain, its rules, and the sets they use.
+/// `Ok(None)` when something is missing: the general path words the error.
+fn fetch_chain(sock: &mut Socket, cmd: &ListCmd) -> Result<Option<Cache>, ListError> {
+    let (Some(tname), Some(cname)) = (cmd.table.as_deref(), cmd.name.as_deref()) else {
+        return Ok(None);
+    };
+    let fam = cmd.family.unwrap_or(Family::Ip).nfproto();
+    let missing = |e: &nfnl::Error| e.errno() == Some(libc::ENOENT);
+    let genid = sock.nft_gen()?;
+    let table = match sock.nft_table(fam, tname) {
+        Ok(t) => t,
+        Err(e) if missing(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let chain = match sock.nft_chain(fam, tname, cname) {
+        Ok(c) => c,
+        Err(e) if missing(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let rules = sock.nft_rules(fam, Some(tname), Some(cname))?;
+    let mut names: Vec<&str> = Vec::new();
+    for r in &rules {
+        for x in r.expressions() {
+            use nfnl::nftables::Expr as K;
+            let n = match x {
+                K::Lookup(l) => l.set.as_deref(),
+                K::Dynset(d) => d.set_name.as_deref(),
+                K::Objref(o) => o.set_name.as_deref(),
+                _ => None,
+            };
+            if let Some(n) = n.filter(|n| !names.contains(n)) {
+                names.push(n);
+            }
+        }
+    }
+    let mut sets = Vec::new();
+    for n in names {
+        let set = sock.nft_set(fam, tname, n)?;
+        let elems = if set.flag(nfnl::nftables::consts::NFT_SET_ANONYMOUS) {
+            sock.nft_elems(fam, tname, n)?
+        } else {
+            Vec::new()
+        };
+        sets.push(crate::cache::CachedSet { set, elems });
+    }
+    let t = CachedTable::new(table, vec![chain], sets, Vec::new(), Vec::new());
+    Ok(Some(Cache {
+        genid,
+        tables: vec![t],
+    }))
+}
+
+/// One set or map: the table, the set and its elements (three requests).
+/// `Ok(None)` when something is missing or of the other kind: the general
+/// path words the error.
+fn fetch_set(sock: &mut Socket, cmd: &ListCmd) -> Result<Option<Cache>, ListError> {
+    let (Some(tname), Some(sname)) = (cmd.table.as_deref(), cmd.name.as_deref()) else {
+        return Ok(None);
+    };
+    let fam = cmd.family.unwrap_or(Family::Ip).nfproto();
+    let missing = |e: &nfnl::Error| e.errno() == Some(libc::ENOENT);
+    let genid = sock.nft_gen()?;
+    let table = match sock.nft_table(fam, tname) {
+        Ok(t) => t,
+        Err(e) if missing(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let set = match sock.nft_set(fam, tname, sname) {
+        Ok(s) => s,
+        Err(e) if missing(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let anonymous = set.flag(nfnl::nftables::consts::NFT_SET_ANONYMOUS);
+    if anonymous || is_map_set(&set) != (cmd.what == ListWhat::Map) {
+        return Ok(None);
+    }
+    let elems = sock.nft_elems(fam, tname, sname)?;
+    let sets = vec![crate::cache::CachedSet { set, elems }];
+    let t = CachedTable::new(table, Vec::new(), sets, Vec::new(), Vec::new());
+    Ok(Some(Cache {
+        genid,
+        tables: vec![t],
+    }))
+}
+
+/// Print what was fetched for `cmd`.
+fn print_cache(
+    sock: &mut Socket,
+    cache: &Cache,
+    cmd: &ListCmd,
+    o: &Opts,
+    out: &mut dyn Write,
+) -> Result<(), ListError> {
     // One write per 64 KiB, not per line, whatever `out` is.
     let mut buf = io::BufWriter::with_capacity(1 << 16, out);
     let out: &mut dyn Write = &mut buf;
