@@ -543,7 +543,7 @@ pub fn sha256_hex(data: &[u8]) -> String {
 
 // ---------------------------------------------------------------- report
 
-fn print_sizes(built: &[Built]) {
+pub fn print_sizes(built: &[Built]) {
     println!();
     println!(
         "{:<6} {:>12} {:>14} {:>14}  tarball",

@@ -35,6 +35,9 @@ pub fn run(f: flags::Test) -> crate::Result {
     let built = s.step("dist amd64,arm64,arm (with --gzip)", || {
         dist::dist(&arches, &out, true, &dist::target_base())
     });
+    if let Some(b) = built.as_ref() {
+        dist::print_sizes(b);
+    }
     let version = workspace_version();
     let mtime = dist::source_date_epoch();
     for t in tarball::TARGETS {
