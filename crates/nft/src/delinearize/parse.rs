@@ -25,6 +25,9 @@ pub struct Reg {
     pub prefix: Option<u32>,
     /// Raw constant bytes (immediate into a data register).
     pub raw: Option<Vec<u8>>,
+    /// A header field narrower than the bytes loaded (`ip dscp`): (bits
+    /// loaded, right shift) to apply to the constants it is compared with.
+    pub shift: Option<(u32, u32)>,
 }
 
 pub(super) fn e(kind: ExprKind) -> Expr {
@@ -151,6 +154,7 @@ impl<'a> Parser<'a> {
                         part: Part::of(Datatype::Integer).with32(),
                         prefix: None,
                         raw: None,
+                        shift: None,
                     },
                 );
                 Ok(())
@@ -177,6 +181,7 @@ impl<'a> Parser<'a> {
                         part: Part::of(dt),
                         prefix: None,
                         raw: None,
+                        shift: None,
                     },
                 );
                 Ok(())
@@ -325,6 +330,7 @@ impl<'a> Parser<'a> {
                 part: Part::with_bits(f.dtype, f.len, ByteOrder::Big),
                 prefix: (f.len > len).then_some(len),
                 raw: None,
+                shift: None,
             },
             None => {
                 let b = match base {
@@ -342,6 +348,7 @@ impl<'a> Parser<'a> {
                     part: Part::with_bits(Datatype::Bitmask, len, ByteOrder::Big),
                     prefix: None,
                     raw: None,
+                    shift: None,
                 }
             }
         };
@@ -368,6 +375,7 @@ impl<'a> Parser<'a> {
                 part,
                 prefix: None,
                 raw: None,
+                shift: None,
             },
         );
         Ok(())
@@ -407,6 +415,7 @@ impl<'a> Parser<'a> {
                 part,
                 prefix: None,
                 raw: None,
+                shift: None,
             },
         );
         Ok(())
@@ -430,7 +439,76 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// The protocol whose header a payload base refers to, in this context.
+    fn proto_for(&self, base: ast::Base) -> Option<ast::Proto> {
+        match base {
+            ast::Base::Network => match self.family {
+                2 => Some(ast::Proto::Ip),
+                10 => Some(ast::Proto::Ip6),
+                _ => self.l3proto,
+            },
+            ast::Base::Transport => Some(match self.l4proto {
+                Some(6) => ast::Proto::Tcp,
+                Some(17) => ast::Proto::Udp,
+                Some(1) => ast::Proto::Icmp,
+                Some(58) => ast::Proto::Icmpv6,
+                Some(132) => ast::Proto::Sctp,
+                _ => ast::Proto::Th,
+            }),
+            ast::Base::Link => Some(ast::Proto::Ether),
+            ast::Base::Inner => None,
+        }
+    }
+
+    /// A mask that selects a header field inside the loaded bytes
+    /// (`ip dscp`, `ip version`): the register becomes that field.
+    fn bitfield(&self, r: &Reg, mask: &[u8]) -> Option<Reg> {
+        let ExprKind::RawPayload { base, offset, len } = r.expr.kind else {
+            return None;
+        };
+        if len > 64 || len % 8 != 0 {
+            return None;
+        }
+        // The mask covers the loaded bytes (padding beyond them must be 0).
+        let (mask, pad) = mask.split_at_checked((len / 8) as usize)?;
+        if pad.iter().any(|&b| b != 0) {
+            return None;
+        }
+        let m = mask.iter().fold(0u64, |acc, &b| (acc << 8) | b as u64);
+        let ones = m.count_ones();
+        let lz = m.leading_zeros() - (64 - len);
+        let sh = len - lz - ones;
+        if ones == 0 || ones == len || (m >> sh).count_ones() != ones || (m >> sh) + 1 != 1 << ones
+        {
+            return None;
+        }
+        let proto = self.proto_for(base)?;
+        let f = ast::FIELDS
+            .iter()
+            .find(|f| f.proto == proto && f.offset == offset + lz && f.len == ones)?;
+        Some(Reg {
+            expr: e(ExprKind::Payload(f)),
+            part: Part::with_bits(f.dtype, f.len, ByteOrder::Big),
+            prefix: None,
+            raw: None,
+            shift: Some((len, sh)),
+        })
+    }
+
+    /// A constant for a shifted field: the loaded bits, shifted down.
+    fn shifted(part: &Part, bytes: &[u8], total: u32, sh: u32) -> Value {
+        let n = bytes
+            .iter()
+            .take((total / 8) as usize)
+            .fold(0u64, |acc, &b| (acc << 8) | b as u64);
+        let bits = part.bits.min(63);
+        Value::num(part.dtype, part.bits, (n >> sh) & ((1u64 << bits) - 1))
+    }
+
     fn rhs(&self, r: &Reg, bytes: &[u8]) -> Expr {
+        if let Some((total, sh)) = r.shift {
+            return value::val_expr(Self::shifted(&r.part, bytes, total, sh));
+        }
         let v = value::value(&r.part, bytes);
         match r.prefix {
             Some(plen) => {
@@ -566,6 +644,10 @@ impl<'a> Parser<'a> {
             let zero_xor = xor.iter().all(|&x| x == 0);
             let inv_mask = mask.iter().zip(xor).take(len).all(|(m, x)| *m == !*x);
             if zero_xor {
+                if let Some(reg) = self.bitfield(&r, &mask[..len.min(mask.len())]) {
+                    self.set_reg(b.dreg.unwrap_or(1), reg);
+                    return Ok(());
+                }
                 // A prefix mask on an address: keep it for the comparison.
                 if matches!(r.part.dtype, Datatype::Ipv4Addr | Datatype::Ipv6Addr)
                     && r.prefix.is_none()
@@ -625,6 +707,7 @@ impl<'a> Parser<'a> {
                 part: r.part,
                 prefix: None,
                 raw: None,
+                shift: None,
             },
         );
         Ok(())
@@ -648,6 +731,7 @@ impl<'a> Parser<'a> {
                         part,
                         prefix: None,
                         raw: Some(bytes.clone()),
+                        shift: None,
                     },
                 );
             }
@@ -666,7 +750,25 @@ impl<'a> Parser<'a> {
             .set_key_at(l.sreg.unwrap_or(1), &info)
             .ok_or("lookup on an empty register")?;
         let map = if info.anonymous {
-            e(ExprKind::Set(self.sets.elems(&name, &parts)))
+            let mut elems = self.sets.elems(&name, &parts);
+            // Keys of a shifted field (`ip version vmap { 4 : … }`) hold the
+            // bits in place: shift them down like compared constants.
+            if let Some(Reg {
+                shift: Some((total, sh)),
+                part,
+                ..
+            }) = self.get_reg(l.sreg.unwrap_or(1))
+            {
+                if part.bits.div_ceil(8) * 8 == total {
+                    for el in elems.iter_mut() {
+                        if let ExprKind::Value(v) = &el.key.kind {
+                            let nv = Self::shifted(&part, &v.data, total, sh);
+                            el.key = value::val_expr(nv);
+                        }
+                    }
+                }
+            }
+            e(ExprKind::Set(elems))
         } else {
             e(ExprKind::SetRef(name.clone()))
         };
@@ -691,6 +793,7 @@ impl<'a> Parser<'a> {
                         part: Part::of(dt),
                         prefix: None,
                         raw: None,
+                        shift: None,
                     },
                 );
             }

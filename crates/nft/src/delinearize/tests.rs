@@ -370,3 +370,32 @@ fn random_rules_and_sets_never_panic() {
         let _ = crate::print::json::set(&s, "ip", "t", &Opts::default());
     }
 }
+
+#[test]
+fn header_bitfields() {
+    // From the corpus' ip/ip.t.payload.
+    check(
+        &[
+            "[ payload load 1b @ network header + 1 => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0x000000fc ) ^ 0x00000000 ]",
+            "[ cmp eq reg 1 0x00000020 ]",
+        ],
+        "ip dscp cs1",
+    );
+    check(
+        &[
+            "[ payload load 1b @ network header + 1 => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0x000000fc ) ^ 0x00000000 ]",
+            "[ cmp neq reg 1 0x000000e0 ]",
+        ],
+        "ip dscp != cs7",
+    );
+    check(
+        &[
+            "[ payload load 1b @ network header + 0 => reg 1 ]",
+            "[ bitwise reg 1 = ( reg 1 & 0x000000f0 ) ^ 0x00000000 ]",
+            "[ cmp eq reg 1 0x00000040 ]",
+        ],
+        "ip version 4",
+    );
+}

@@ -76,6 +76,31 @@ const ICMPX_CODE: &[(u64, &str)] = &[
     (3, "admin-prohibited"),
 ];
 
+const DSCP: &[(u64, &str)] = &[
+    (0, "cs0"),
+    (8, "cs1"),
+    (16, "cs2"),
+    (24, "cs3"),
+    (32, "cs4"),
+    (40, "cs5"),
+    (48, "cs6"),
+    (56, "cs7"),
+    (10, "af11"),
+    (12, "af12"),
+    (14, "af13"),
+    (18, "af21"),
+    (20, "af22"),
+    (22, "af23"),
+    (26, "af31"),
+    (28, "af32"),
+    (30, "af33"),
+    (34, "af41"),
+    (36, "af42"),
+    (38, "af43"),
+    (46, "ef"),
+    (1, "le"),
+    (44, "va"),
+];
 const ICMP_TYPE: &[(u64, &str)] = &[
     (0, "echo-reply"),
     (3, "destination-unreachable"),
@@ -267,6 +292,15 @@ pub fn json(v: &Value, o: ValueOpts) -> Json {
         Datatype::CtState if !o.numeric => flag_list(CT_STATE, num, false),
         Datatype::CtStatus if !o.numeric => flag_list(CT_STATUS, num, false),
         Datatype::TcpFlag if !o.numeric => flag_list(TCP_FLAGS, num, true),
+        Datatype::Dscp if !o.numeric => sym(DSCP, num)
+            .map(s)
+            .unwrap_or(Json::Str(format!("0x{num:02x}"))),
+        Datatype::Ecn if !o.numeric => match num {
+            0 => s("not-ect"),
+            1 => s("ect1"),
+            2 => s("ect0"),
+            _ => s("ce"),
+        },
         Datatype::PktType if !o.numeric => match num {
             0 => s("host"),
             1 => s("broadcast"),
