@@ -5,6 +5,7 @@
 //! their elements are decoded here too ([`set`], [`elems`]).
 
 mod actions;
+mod fields;
 mod parse;
 mod postprocess;
 mod set_typeof;
