@@ -202,10 +202,16 @@ impl Ctx<'_> {
         if matches!(op, RelOp::Implicit | RelOp::Eq) {
             self.learn(left, right);
             // `meta l4proto { tcp, udp }`: some transport protocol, ports are meaningful.
-            if let (ExprKind::Meta(k), ExprKind::Set(_)) = (&left.kind, &right.kind) {
-                if k.name == "l4proto" {
-                    self.l4 = Some(ANY_L4);
+            let l4_set = match (&left.kind, &right.kind) {
+                (ExprKind::Meta(k), ExprKind::Set(_)) => k.name == "l4proto",
+                (ExprKind::Payload(f), ExprKind::Set(_)) => {
+                    (f.proto == Proto::Ip && f.name == "protocol")
+                        || (f.proto == Proto::Ip6 && f.name == "nexthdr")
                 }
+                _ => false,
+            };
+            if l4_set {
+                self.l4 = Some(ANY_L4);
             }
         }
         Ok(())
@@ -229,6 +235,11 @@ impl Ctx<'_> {
             {
                 self.vlan = true
             }
+            ExprKind::Payload(f) if f.proto == Proto::Ether && f.name == "type" => match n {
+                Some(0x0800) => self.l3 = Some(Family::Ip),
+                Some(0x86dd) => self.l3 = Some(Family::Ip6),
+                _ => {}
+            },
             ExprKind::Meta(k) if k.name == "protocol" => {
                 self.l3 = match n {
                     Some(0x0800) => Some(Family::Ip),
@@ -258,6 +269,25 @@ impl Ctx<'_> {
             }
             ExprKind::Binop(_, l, _) => self.deps(l, out),
             ExprKind::Payload(f) => self.payload_dep(f.proto, e.span, out),
+            // `ct original ip saddr` after `meta nfproto ipv6` (and the reverse) cannot match.
+            ExprKind::Ct { key, .. } => {
+                let fam = match key.name {
+                    "ip saddr" | "ip daddr" => Family::Ip,
+                    "ip6 saddr" | "ip6 daddr" => Family::Ip6,
+                    _ => return Ok(()),
+                };
+                match self.l3 {
+                    Some(have) if have != fam => Err(ErrorRecord::new(
+                        e.span,
+                        format!(
+                            "conflicting protocols specified: {} vs. {}",
+                            have.name(),
+                            fam.name()
+                        ),
+                    )),
+                    _ => Ok(()),
+                }
+            }
             _ => Ok(()),
         }
     }
@@ -290,6 +320,12 @@ impl Ctx<'_> {
             }
             Proto::Vlan => {
                 // `ether type vlan` first (after `meta iiftype ether` outside bridge/netdev).
+                if let Some(t) = self.l3.filter(|_| !self.vlan) {
+                    return Err(ErrorRecord::new(
+                        span,
+                        format!("conflicting protocols specified: {} vs. vlan", t.name()),
+                    ));
+                }
                 self.payload_dep(Proto::Ether, span, out)?;
                 if !self.vlan {
                     let f = field(Proto::Ether, "type").ok_or_else(|| internal(span))?;
@@ -380,6 +416,21 @@ impl Ctx<'_> {
     ) -> Result<(), ErrorRecord> {
         if self.l3 == Some(want) {
             return Ok(());
+        }
+        if let Some(have) = self.l3 {
+            // A transport protocol that implies a network protocol adds no dependency once
+            // one is known (nft does not check it); a network-header field conflicts.
+            if via_ll {
+                return Ok(());
+            }
+            return Err(ErrorRecord::new(
+                span,
+                format!(
+                    "conflicting protocols specified: {} vs. {}",
+                    have.name(),
+                    want.name()
+                ),
+            ));
         }
         let ethertype = if want == Family::Ip { 0x0800 } else { 0x86dd };
         if self.family == Family::Inet {

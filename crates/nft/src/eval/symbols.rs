@@ -464,6 +464,10 @@ pub fn resolve(lit: &Literal, t: Datatype, bits: u32, span: Span) -> Result<Valu
                 data,
             })
         }
+        (Datatype::CtLabel, Literal::Number(_)) => Err(ErrorRecord::new(
+            span,
+            "Could not parse conntrack label: out of range",
+        )),
         (Datatype::Time, Literal::Number(n)) => number(t, bits, n.saturating_mul(1000), span),
         (Datatype::Time, Literal::Ident(s) | Literal::Str(s)) => {
             match crate::syntax::parse_time(s) {
