@@ -220,6 +220,14 @@ pub fn parse(ctx: &mut Ctx, args: &mut Args, req: &mut LinkReq) -> Res<Option<St
                 _ => return Err(on_off("protodown", &v)),
             };
             req.msg.u8(IFLA_PROTO_DOWN, c);
+        } else if matches!(
+            w,
+            "vf" | "xdp" | "xdpgeneric" | "xdpdrv" | "xdpoffload" | "protodown_reason"
+        ) {
+            return Err(Fail::new(
+                1,
+                format!("Error: \"{w}\" is not supported by kroot's ip.\n"),
+            ));
         } else if matches(w, "master") {
             let v = args.need()?;
             let i = ctx.index_of(&v);
