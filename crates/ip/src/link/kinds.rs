@@ -39,18 +39,33 @@ pub fn print_linktype(ctx: &mut Ctx, li: &Tb) {
 fn has_printer(kind: &str) -> bool {
     matches!(
         kind,
-        "vxlan" | "bridge" | "bridge_slave" | "tun" | "vlan" | "macvlan"
+        "vxlan"
+            | "geneve"
+            | "bridge"
+            | "bridge_slave"
+            | "tun"
+            | "vlan"
+            | "macvlan"
+            | "vrf"
+            | "vrf_slave"
     )
 }
 
 fn print_opt(ctx: &mut Ctx, kind: &str, tb: &Tb) {
     match kind {
         "vxlan" => vxlan(ctx, tb),
+        "geneve" => geneve(ctx, tb),
         "bridge" => bridge(ctx, tb),
         "bridge_slave" => bridge_slave(ctx, tb),
         "tun" => tun(ctx, tb),
         "vlan" => vlan(ctx, tb),
         "macvlan" => macvlan(ctx, tb),
+        "vrf" | "vrf_slave" => {
+            // IFLA_VRF_TABLE / IFLA_VRF_PORT_TABLE
+            if let Some(t) = tb.u32(1) {
+                ctx.out.u(Some("table"), "table %u ", t as u64);
+            }
+        }
         _ => {}
     }
 }
@@ -222,6 +237,82 @@ fn vxlan(ctx: &mut Ctx, tb: &Tb) {
     }
     if tb.has(27) {
         o.b(Some("gpe"), "gpe ", true);
+    }
+}
+
+/// iplink_geneve.c `geneve_print_opt` (IFLA_GENEVE_*).
+fn geneve(ctx: &mut Ctx, tb: &Tb) {
+    let o = &mut ctx.out;
+    if tb.has(6) {
+        o.b(Some("external"), "external ", true);
+    }
+    if let Some(id) = tb.u32(1) {
+        o.u(Some("id"), "id %u ", id as u64);
+    }
+    if let Some(r) = tb.get(2) {
+        if r.len() == 4 && r != [0, 0, 0, 0] {
+            o.s(Some("remote"), "remote %s ", &fmt_addr(2, r));
+        }
+    } else if let Some(r) = tb.get(7) {
+        if r.len() == 16 && r.iter().any(|b| *b != 0) && r[0] != 0xff {
+            o.s(Some("remote6"), "remote %s ", &fmt_addr(10, r));
+        }
+    }
+    if tb.u8(12).unwrap_or(0) != 0 {
+        o.fp("ttl inherit ");
+    } else if let Some(ttl) = tb.u8(3) {
+        if o.json || ttl != 0 {
+            o.u(Some("ttl"), "ttl %u ", ttl as u64);
+        } else {
+            o.fp("ttl auto ");
+        }
+    }
+    let tos = tb.u8(4).unwrap_or(0);
+    if tos != 0 {
+        if ctx.out.json || tos != 1 {
+            hex(ctx, "tos", "tos %#llx ", tos as u64);
+        } else {
+            ctx.out.fp("tos inherit ");
+        }
+    }
+    if let Some(df) = tb.u8(13) {
+        match df {
+            0 => ctx.out.j_str(Some("df"), "unset"),
+            1 => ctx.out.s(Some("df"), "df %s ", "set"),
+            2 => ctx.out.s(Some("df"), "df %s ", "inherit"),
+            _ => {}
+        }
+    }
+    if let Some(label) = tb.get(11) {
+        if label.len() >= 4 {
+            let v = u32::from_be_bytes([label[0], label[1], label[2], label[3]]);
+            if v != 0 {
+                hex(ctx, "label", "flowlabel %#llx ", v as u64);
+            }
+        }
+    }
+    let o = &mut ctx.out;
+    if let Some(p) = tb.be16(5) {
+        o.u(Some("port"), "dstport %u ", p as u64);
+    }
+    for (attr, key, word) in [
+        (8, "udp_csum", "udpcsum "),
+        (9, "udp_zero_csum6_tx", "udp6zerocsumtx "),
+        (10, "udp_zero_csum6_rx", "udp6zerocsumrx "),
+    ] {
+        if let Some(v) = tb.u8(attr) {
+            if o.json {
+                o.j_bool(Some(key), v != 0);
+            } else {
+                if v == 0 {
+                    o.fp("no");
+                }
+                o.fp(word);
+            }
+        }
+    }
+    if tb.has(14) {
+        o.b(Some("inner_proto_inherit"), "innerprotoinherit ", true);
     }
 }
 

@@ -6,6 +6,8 @@ pub mod kinds;
 pub mod modify;
 mod opts;
 pub mod show;
+#[cfg(test)]
+mod tests;
 
 use crate::cli::{matches, Args};
 use crate::ctx::{Ctx, RTM_DELLINK, RTM_NEWLINK};
