@@ -114,9 +114,9 @@ const TABLE: &[(Datatype, u32, &str, u32, ByteOrder)] = &[
     (CtEventBit, 40, "ct_event", 32, ByteOrder::Host),
     (IfName, 41, "ifname", 128, ByteOrder::Host),
     (IgmpType, 42, "igmp_type", 8, ByteOrder::Big),
-    (TimeDate, 43, "day", 8, ByteOrder::Host),
+    (TimeDate, 43, "time", 64, ByteOrder::Host),
     (TimeHour, 44, "hour", 32, ByteOrder::Host),
-    (TimeDay, 45, "time", 64, ByteOrder::Host),
+    (TimeDay, 45, "day", 8, ByteOrder::Host),
     (CgroupV2, 46, "cgroupsv2", 64, ByteOrder::Host),
 ];
 
@@ -149,8 +149,9 @@ impl Datatype {
     /// Look a type up by the name written after `type` (only the ones usable in set declarations).
     pub fn from_name(name: &str) -> Option<Datatype> {
         match name {
+            // `time` in a declaration is the relative time type (18), not the date (43).
             "time" => return Some(Time),
-            "day" => return Some(TimeDate),
+            "day" => return Some(TimeDay),
             "hour" => return Some(TimeHour),
             _ => {}
         }
