@@ -5,8 +5,8 @@
 //! reference is not run here). Rule blocks must match one for one, in order; set-element
 //! lines must match as a set (1.0.6 prints the interval set's elements twice).
 //!
-//! Recorded with nft 1.0.6; one block is edited to nftables 1.1.x's form, which is our target:
-//! `th dport 30000-32767` is `[ range eq reg 1 … ]` in 1.1.x (netlink_linearize.c
+//! Recorded with nft 1.0.6; two blocks are edited to nftables 1.1.x's form, which is our target:
+//! `th dport 30000-32767` and `meta mark 0x10-0x20` are `[ range eq reg 1 … ]` in 1.1.x (netlink_linearize.c
 //! `netlink_gen_range`) where 1.0.6 printed `cmp gte` + `cmp lte`.
 
 use nft::run::debug_netlink;
