@@ -6,7 +6,7 @@
 use super::show::{IFLA_INFO_DATA, IFLA_INFO_KIND, IFLA_INFO_SLAVE_DATA, IFLA_INFO_SLAVE_KIND};
 use crate::attr::Tb;
 use crate::ctx::Ctx;
-use crate::util::{fmt_addr, fmt_lladdr};
+use crate::util::fmt_lladdr;
 
 pub fn print_linktype(ctx: &mut Ctx, li: &Tb) {
     ctx.out.obj_open(Some("linkinfo"));
@@ -46,6 +46,7 @@ fn has_printer(kind: &str) -> bool {
             | "tun"
             | "vlan"
             | "macvlan"
+            | "macvtap"
             | "vrf"
             | "vrf_slave"
     )
@@ -53,13 +54,13 @@ fn has_printer(kind: &str) -> bool {
 
 fn print_opt(ctx: &mut Ctx, kind: &str, tb: &Tb) {
     match kind {
-        "vxlan" => vxlan(ctx, tb),
-        "geneve" => geneve(ctx, tb),
+        "vxlan" => super::tunnels::vxlan(ctx, tb),
+        "geneve" => super::tunnels::geneve(ctx, tb),
         "bridge" => bridge(ctx, tb),
         "bridge_slave" => bridge_slave(ctx, tb),
         "tun" => tun(ctx, tb),
         "vlan" => vlan(ctx, tb),
-        "macvlan" => macvlan(ctx, tb),
+        "macvlan" | "macvtap" => macvlan(ctx, tb),
         "vrf" | "vrf_slave" => {
             // IFLA_VRF_TABLE / IFLA_VRF_PORT_TABLE
             if let Some(t) = tb.u32(1) {
@@ -70,7 +71,7 @@ fn print_opt(ctx: &mut Ctx, kind: &str, tb: &Tb) {
     }
 }
 
-fn hex(ctx: &mut Ctx, key: &str, fmt: &str, v: u64) {
+pub(super) fn hex(ctx: &mut Ctx, key: &str, fmt: &str, v: u64) {
     // print_0xhex: JSON gets the "0x.." string, text the %#llx form
     let s = if v == 0 {
         "0".to_string()
@@ -81,238 +82,6 @@ fn hex(ctx: &mut Ctx, key: &str, fmt: &str, v: u64) {
         ctx.out.j_str(Some(key), &s);
     } else {
         ctx.out.fp(&crate::out::fmt1(fmt, &s));
-    }
-}
-
-fn vxlan(ctx: &mut Ctx, tb: &Tb) {
-    let o = &mut ctx.out;
-    if tb.u8(25).unwrap_or(0) != 0 {
-        o.b(Some("external"), "external ", true);
-    }
-    if tb.u8(30).unwrap_or(0) != 0 {
-        o.b(Some("vnifilter"), "vnifilter", true);
-    }
-    if let Some(id) = tb.u32(1) {
-        o.u(Some("id"), "id %u ", id as u64);
-    }
-    if let Some(g) = tb.get(2) {
-        if g.len() == 4 && g != [0, 0, 0, 0] {
-            let s = fmt_addr(2, g);
-            if g[0] & 0xf0 == 0xe0 {
-                o.s(Some("group"), "group %s ", &s);
-            } else {
-                o.s(Some("remote"), "remote %s ", &s);
-            }
-        }
-    } else if let Some(g) = tb.get(16) {
-        if g.len() == 16 && g.iter().any(|b| *b != 0) {
-            let s = fmt_addr(10, g);
-            if g[0] == 0xff {
-                o.s(Some("group6"), "group %s ", &s);
-            } else {
-                o.s(Some("remote6"), "remote %s ", &s);
-            }
-        }
-    }
-    if let Some(l) = tb.get(4) {
-        if l.len() == 4 && l != [0, 0, 0, 0] {
-            o.s(Some("local"), "local %s ", &fmt_addr(2, l));
-        }
-    } else if let Some(l) = tb.get(17) {
-        if l.len() == 16 && l.iter().any(|b| *b != 0) {
-            o.s(Some("local6"), "local %s ", &fmt_addr(10, l));
-        }
-    }
-    if let Some(link) = tb.u32(3) {
-        if link != 0 {
-            let n = ctx.name_of(link);
-            ctx.out.s(Some("link"), "dev %s ", &n);
-        }
-    }
-    let o = &mut ctx.out;
-    if let Some(r) = tb.get(10) {
-        if r.len() >= 4 {
-            let lo = u16::from_be_bytes([r[0], r[1]]);
-            let hi = u16::from_be_bytes([r[2], r[3]]);
-            if o.json {
-                o.obj_open(Some("port_range"));
-                o.j_u(Some("low"), lo as u64);
-                o.j_u(Some("high"), hi as u64);
-                o.obj_close();
-            } else {
-                o.fp(&format!("srcport {lo} {hi} "));
-            }
-        }
-    }
-    if let Some(p) = tb.be16(15) {
-        o.u(Some("port"), "dstport %u ", p as u64);
-    }
-    if let Some(l) = tb.u8(7) {
-        o.j_bool(Some("learning"), l != 0);
-        if l == 0 {
-            o.fp("nolearning ");
-        }
-    }
-    for (attr, key, txt) in [
-        (11, "proxy", "proxy "),
-        (12, "rsc", "rsc "),
-        (13, "l2miss", "l2miss "),
-        (14, "l3miss", "l3miss "),
-    ] {
-        if tb.u8(attr).unwrap_or(0) != 0 {
-            o.b(Some(key), txt, true);
-        }
-    }
-    let tos = tb.u8(6).unwrap_or(0);
-    if tos != 0 {
-        if o.json || tos != 1 {
-            hex(ctx, "tos", "tos %#llx ", tos as u64);
-        } else {
-            ctx.out.fp("tos inherit ");
-        }
-    }
-    let o = &mut ctx.out;
-    if tb.u8(28).unwrap_or(0) != 0 {
-        o.fp("ttl inherit ");
-    } else if let Some(ttl) = tb.u8(5) {
-        if o.json || ttl != 0 {
-            o.u(Some("ttl"), "ttl %u ", ttl as u64);
-        } else {
-            o.fp("ttl auto ");
-        }
-    }
-    if let Some(df) = tb.u8(29) {
-        match df {
-            0 => o.j_str(Some("df"), "unset"),
-            1 => o.s(Some("df"), "df %s ", "set"),
-            2 => o.s(Some("df"), "df %s ", "inherit"),
-            _ => {}
-        }
-    }
-    if let Some(label) = tb.get(26) {
-        if label.len() >= 4 {
-            let v = u32::from_be_bytes([label[0], label[1], label[2], label[3]]);
-            if v != 0 {
-                hex(ctx, "label", "flowlabel %#llx ", v as u64);
-            }
-        }
-    }
-    let o = &mut ctx.out;
-    if let Some(age) = tb.u32(8) {
-        if age == 0 {
-            o.u(Some("ageing"), "ageing none ", 0);
-        } else {
-            o.u(Some("ageing"), "ageing %u ", age as u64);
-        }
-    }
-    if let Some(m) = tb.u32(9) {
-        if m != 0 {
-            o.u(Some("limit"), "maxaddr %u ", m as u64);
-        }
-    }
-    for (attr, key, word) in [
-        (18, "udp_csum", "udpcsum "),
-        (19, "udp_zero_csum6_tx", "udp6zerocsumtx "),
-        (20, "udp_zero_csum6_rx", "udp6zerocsumrx "),
-    ] {
-        if let Some(v) = tb.u8(attr) {
-            if o.json {
-                o.j_bool(Some(key), v != 0);
-            } else {
-                if v == 0 {
-                    o.fp("no");
-                }
-                o.fp(word);
-            }
-        }
-    }
-    if tb.u8(21).unwrap_or(0) != 0 {
-        o.b(Some("remcsum_tx"), "remcsumtx ", true);
-    }
-    if tb.u8(22).unwrap_or(0) != 0 {
-        o.b(Some("remcsum_rx"), "remcsumrx ", true);
-    }
-    if tb.has(23) {
-        o.b(Some("gbp"), "gbp ", true);
-    }
-    if tb.has(27) {
-        o.b(Some("gpe"), "gpe ", true);
-    }
-}
-
-/// iplink_geneve.c `geneve_print_opt` (IFLA_GENEVE_*).
-fn geneve(ctx: &mut Ctx, tb: &Tb) {
-    let o = &mut ctx.out;
-    if tb.has(6) {
-        o.b(Some("external"), "external ", true);
-    }
-    if let Some(id) = tb.u32(1) {
-        o.u(Some("id"), "id %u ", id as u64);
-    }
-    if let Some(r) = tb.get(2) {
-        if r.len() == 4 && r != [0, 0, 0, 0] {
-            o.s(Some("remote"), "remote %s ", &fmt_addr(2, r));
-        }
-    } else if let Some(r) = tb.get(7) {
-        if r.len() == 16 && r.iter().any(|b| *b != 0) && r[0] != 0xff {
-            o.s(Some("remote6"), "remote %s ", &fmt_addr(10, r));
-        }
-    }
-    if tb.u8(12).unwrap_or(0) != 0 {
-        o.fp("ttl inherit ");
-    } else if let Some(ttl) = tb.u8(3) {
-        if o.json || ttl != 0 {
-            o.u(Some("ttl"), "ttl %u ", ttl as u64);
-        } else {
-            o.fp("ttl auto ");
-        }
-    }
-    let tos = tb.u8(4).unwrap_or(0);
-    if tos != 0 {
-        if ctx.out.json || tos != 1 {
-            hex(ctx, "tos", "tos %#llx ", tos as u64);
-        } else {
-            ctx.out.fp("tos inherit ");
-        }
-    }
-    if let Some(df) = tb.u8(13) {
-        match df {
-            0 => ctx.out.j_str(Some("df"), "unset"),
-            1 => ctx.out.s(Some("df"), "df %s ", "set"),
-            2 => ctx.out.s(Some("df"), "df %s ", "inherit"),
-            _ => {}
-        }
-    }
-    if let Some(label) = tb.get(11) {
-        if label.len() >= 4 {
-            let v = u32::from_be_bytes([label[0], label[1], label[2], label[3]]);
-            if v != 0 {
-                hex(ctx, "label", "flowlabel %#llx ", v as u64);
-            }
-        }
-    }
-    let o = &mut ctx.out;
-    if let Some(p) = tb.be16(5) {
-        o.u(Some("port"), "dstport %u ", p as u64);
-    }
-    for (attr, key, word) in [
-        (8, "udp_csum", "udpcsum "),
-        (9, "udp_zero_csum6_tx", "udp6zerocsumtx "),
-        (10, "udp_zero_csum6_rx", "udp6zerocsumrx "),
-    ] {
-        if let Some(v) = tb.u8(attr) {
-            if o.json {
-                o.j_bool(Some(key), v != 0);
-            } else {
-                if v == 0 {
-                    o.fp("no");
-                }
-                o.fp(word);
-            }
-        }
-    }
-    if tb.has(14) {
-        o.b(Some("inner_proto_inherit"), "innerprotoinherit ", true);
     }
 }
 
@@ -675,53 +444,127 @@ fn tun(ctx: &mut Ctx, tb: &Tb) {
     }
 }
 
+/// iplink_vlan.c `vlan_print_opt`.
 fn vlan(ctx: &mut Ctx, tb: &Tb) {
-    if let Some(p) = tb.u16(5) {
-        let s = match u16::from_be(p) {
-            0x8100 => "802.1Q".to_string(),
-            0x88a8 => "802.1ad".to_string(),
-            n => format!("{n:#06x}"),
-        };
-        ctx.out.s(Some("protocol"), "protocol %s ", &s);
+    if tb.get(5).is_some_and(|p| p.len() < 2) {
+        return;
     }
-    if let Some(id) = tb.u16(1) {
-        ctx.out.u(Some("id"), "id %u ", id as u64);
-    }
+    let Some(id) = tb.u16(1) else {
+        return;
+    };
+    let proto = match tb.be16(5) {
+        Some(0x8100) => "802.1Q".to_string(),
+        Some(0x88a8) => "802.1ad".to_string(),
+        Some(n) => format!("0x{n:x}"),
+        None => "802.1q".to_string(),
+    };
+    let o = &mut ctx.out;
+    o.s(Some("protocol"), "protocol %s ", &proto);
+    o.u(Some("id"), "id %u ", id as u64);
     if let Some(fl) = tb.get(2) {
-        let flags = crate::attr::u32_at(fl, 0);
-        ctx.out.arr_open(Some("flags"));
-        ctx.out.fp("<");
-        let mut names = Vec::new();
-        for (bit, n) in [
+        if fl.len() < 8 {
+            return;
+        }
+        let mut flags = crate::attr::u32_at(fl, 0);
+        if o.json {
+            o.arr_open(Some("flags"));
+        } else {
+            o.fp("<");
+        }
+        for (bit, name) in [
             (1, "REORDER_HDR"),
             (2, "GVRP"),
-            (4, "LOOSE_BINDING"),
             (8, "MVRP"),
+            (4, "LOOSE_BINDING"),
             (16, "BRIDGE_BINDING"),
         ] {
             if flags & bit != 0 {
-                names.push(n);
+                flags &= !bit;
+                o.s(None, if flags != 0 { "%s," } else { "%s" }, name);
             }
         }
-        for (i, n) in names.iter().enumerate() {
-            ctx.out
-                .s(None, if i + 1 < names.len() { "%s," } else { "%s" }, n);
+        if flags != 0 {
+            o.s(None, "%s", &format!("{flags:x}"));
         }
-        ctx.out.fp("> ");
-        ctx.out.arr_close();
+        if o.json {
+            o.arr_close();
+        } else {
+            o.fp("> ");
+        }
+    }
+    for (attr, key, word) in [
+        (4, "ingress_qos", "ingress-qos-map"),
+        (3, "egress_qos", "egress-qos-map"),
+    ] {
+        let Some(map) = tb.get(attr) else { continue };
+        o.arr_open(Some(key));
+        o.nl();
+        o.fp(&format!("      {word} {{ "));
+        for (_, m) in crate::attr::iter(map) {
+            let (from, to) = (crate::attr::u32_at(m, 0), crate::attr::u32_at(m, 4));
+            if o.json {
+                o.obj_open(None);
+                o.j_u(Some("from"), from as u64);
+                o.j_u(Some("to"), to as u64);
+                o.obj_close();
+            } else {
+                o.fp(&format!("{from}:{to} "));
+            }
+        }
+        o.arr_close();
+        o.fp("} ");
     }
 }
 
+/// iplink_macvlan.c `macvlan_print_opt` (macvlan and macvtap).
 fn macvlan(ctx: &mut Ctx, tb: &Tb) {
-    if let Some(m) = tb.u32(1) {
-        let s = match m {
-            1 => "private",
-            2 => "vepa",
-            4 => "bridge",
-            8 => "passthru",
-            16 => "source",
-            _ => "unknown",
-        };
-        ctx.out.s(Some("mode"), "mode %s ", s);
+    let Some(m) = tb.u32(1) else {
+        return;
+    };
+    let s = match m {
+        1 => "private",
+        2 => "vepa",
+        4 => "bridge",
+        8 => "passthru",
+        16 => "source",
+        _ => "unknown",
+    };
+    let o = &mut ctx.out;
+    o.s(Some("mode"), "mode %s ", s);
+    let flags = tb.u16(2).unwrap_or(0);
+    if flags & 1 != 0 {
+        o.b(Some("nopromisc"), "nopromisc ", true);
     }
+    if flags & 2 != 0 {
+        o.b(Some("nodst"), "nodst ", true);
+    }
+    if let Some(q) = tb.u32(7) {
+        o.u(Some("bcqueuelen"), "bcqueuelen %lu ", q as u64);
+    }
+    if let Some(q) = tb.u32(8) {
+        o.u(Some("usedbcqueuelen"), "usedbcqueuelen %lu ", q as u64);
+    }
+    if m != 16 {
+        return;
+    }
+    let Some(count) = tb.u32(6) else {
+        return;
+    };
+    o.i(Some("macaddr_count"), "remotes (%d) ", count as i32 as i64);
+    let Some(data) = tb.get(5) else {
+        return;
+    };
+    o.arr_open(Some("macaddr_data"));
+    for (ty, a) in crate::attr::iter(data) {
+        if ty != 4 || a.len() < 6 {
+            continue;
+        }
+        let mac = fmt_lladdr(&a[..6]);
+        if o.json {
+            o.j_str(None, &mac);
+        } else {
+            o.fp(&format!("{mac} "));
+        }
+    }
+    o.arr_close();
 }

@@ -8,6 +8,7 @@ mod opts;
 pub mod show;
 #[cfg(test)]
 mod tests;
+mod tunnels;
 
 use crate::cli::{matches, Args};
 use crate::ctx::{Ctx, RTM_DELLINK, RTM_NEWLINK};

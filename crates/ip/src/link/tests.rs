@@ -59,3 +59,21 @@ fn kind_without_printer_shows_only_its_name() {
     print_linktype(&mut c, &Tb::parse(&li));
     assert_eq!(c.out.take(), "\n    dummy ");
 }
+
+#[test]
+fn vlan_as_iproute2() {
+    // a default 802.1Q vlan: protocol, id, flags {REORDER_HDR, mask ~0}
+    let li = linkinfo("vlan", |m| {
+        m.u16(1, 100);
+        let mut fl = 1u32.to_ne_bytes().to_vec();
+        fl.extend_from_slice(&u32::MAX.to_ne_bytes());
+        m.attr(2, &fl);
+        m.be16(5, 0x8100);
+    });
+    let mut c = Ctx::new(Opts::default()).unwrap_or_else(|f| panic!("{}", f.msg));
+    print_linktype(&mut c, &Tb::parse(&li));
+    assert_eq!(
+        c.out.take(),
+        "\n    vlan protocol 802.1Q id 100 <REORDER_HDR> "
+    );
+}
