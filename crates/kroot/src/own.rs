@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 //! kroot's own command line, busybox-style: `kroot APPLET ARGS…`,
-//! `kroot --list`, `kroot --install [-s] DIR`, `kroot --version`, `kroot --help`.
+//! `kroot --list`, `kroot --install [-s] DIR`, `kroot --version`, `kroot --help`
+//! (options read by argh, as the project decided; the help text is our own).
 //! No arguments at all prints the help, as `busybox` does.
 
 use std::ffi::OsString;
 use std::io::Write;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
+
+use argh::FromArgs;
 
 use crate::applets::{self, APPLETS};
 
@@ -44,6 +47,10 @@ pub fn main(mut args: Vec<OsString>) -> i32 {
             None => unknown_applet(&name),
         };
     }
+    let first = args[1].to_string_lossy();
+    if first == "--help" || first == "-h" {
+        return help();
+    }
     match parse(&args[1..]) {
         Ok(Request::Help) => help(),
         Ok(Request::List) => {
@@ -68,34 +75,62 @@ pub fn main(mut args: Vec<OsString>) -> i32 {
     }
 }
 
-/// kroot's options (the first word starts with `-`).
+/// kroot's options, read by argh (the first word starts with `-`).
+#[derive(FromArgs)]
+/// kroot: nft, ip and conntrack in one static binary.
+struct Opts {
+    /// list the applets, one a line
+    #[argh(switch)]
+    list: bool,
+    /// print kroot's version
+    #[argh(switch)]
+    version: bool,
+    /// make a link for every applet in DIR (hard links; symbolic with -s)
+    #[argh(switch)]
+    install: bool,
+    /// with --install: make symbolic links
+    #[argh(switch, short = 's')]
+    symbolic: bool,
+    /// with --install: the directory
+    #[argh(positional)]
+    dir: Option<String>,
+}
+
 fn parse(words: &[OsString]) -> Result<Request, String> {
-    let word = |i: usize| words.get(i).map(|w| w.to_string_lossy().into_owned());
-    let first = word(0).unwrap_or_default();
-    let (request, used) = match first.as_str() {
-        "--help" | "-h" => (Request::Help, 1),
-        "--list" => (Request::List, 1),
-        "--version" => (Request::Version, 1),
-        "--install" => {
-            let symbolic = word(1).as_deref() == Some("-s");
-            let at = if symbolic { 2 } else { 1 };
-            let Some(dir) = words.get(at) else {
-                return Err("--install needs a directory: kroot --install [-s] DIR".into());
-            };
-            if dir.as_encoded_bytes().starts_with(b"-") {
-                return Err(format!(
-                    "unrecognized option '{}' after --install",
-                    dir.to_string_lossy()
-                ));
-            }
-            let dir = dir.clone();
-            (Request::Install { dir, symbolic }, at + 1)
-        }
-        other => return Err(format!("unrecognized option '{other}'")),
+    let words: Vec<String> = words
+        .iter()
+        .map(|w| w.to_string_lossy().into_owned())
+        .collect();
+    let strs: Vec<&str> = words.iter().map(String::as_str).collect();
+    let opts = match Opts::from_args(&["kroot"], &strs) {
+        Ok(o) => o,
+        // argh's own --help (anywhere on the line): ours is more useful.
+        Err(early) if early.status.is_ok() => return Ok(Request::Help),
+        Err(early) => return Err(early.output.trim_end().to_string()),
     };
-    match word(used) {
-        Some(extra) => Err(format!("unexpected argument '{extra}' after {first}")),
-        None => Ok(request),
+    let first = words.first().cloned().unwrap_or_default();
+    match (opts.list, opts.version, opts.install) {
+        (true, false, false) | (false, true, false) => {
+            if let Some(extra) = opts.dir {
+                return Err(format!("unexpected argument '{extra}' after {first}"));
+            }
+            if opts.symbolic {
+                return Err("-s goes with --install".into());
+            }
+            Ok(if opts.list {
+                Request::List
+            } else {
+                Request::Version
+            })
+        }
+        (false, false, true) => match opts.dir {
+            Some(dir) => Ok(Request::Install {
+                dir: dir.into(),
+                symbolic: opts.symbolic,
+            }),
+            None => Err("--install needs a directory: kroot --install [-s] DIR".into()),
+        },
+        _ => Err("give one of --list, --install, --version, --help".into()),
     }
 }
 

@@ -174,7 +174,7 @@ fn bad_options_are_usage_errors() {
         &kroot(&["--bogus"]),
         1,
         "",
-        &format!("kroot: unrecognized option '--bogus'\n{try_help}"),
+        &format!("kroot: Unrecognized argument: --bogus\n{try_help}"),
     );
     assert_out(
         &kroot(&["--install"]),
@@ -198,7 +198,19 @@ fn bad_options_are_usage_errors() {
         &kroot(&["--install", "-x", "/tmp"]),
         1,
         "",
-        &format!("kroot: unrecognized option '-x' after --install\n{try_help}"),
+        &format!("kroot: Unrecognized argument: -x\n{try_help}"),
+    );
+    assert_out(
+        &kroot(&["-s", "--list"]),
+        1,
+        "",
+        &format!("kroot: -s goes with --install\n{try_help}"),
+    );
+    assert_out(
+        &kroot(&["--list", "--version"]),
+        1,
+        "",
+        &format!("kroot: give one of --list, --install, --version, --help\n{try_help}"),
     );
 }
 
