@@ -80,7 +80,7 @@ pub struct Bench {
     /// runs per measurement (at least 5)
     #[argh(option, default = "5")]
     pub runs: u32,
-    /// only the rows whose name contains this text
+    /// only the rows whose name contains one of these comma-separated texts
     #[argh(option)]
     pub only: Option<String>,
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-//! `cargo xtask bench [--runs N] [--only REGEX-free substring]`: our applets
+//! `cargo xtask bench [--runs N] [--only TEXT,TEXT…]`: our applets
 //! and the reference tools side by side, in fresh namespaces, alternating run
 //! by run, medians of wall/user/sys/peak RSS and the ratio ours/reference.
 //! A benchmark, not a test: it asserts nothing about speed. Results go to
@@ -224,7 +224,7 @@ fn write_report(table: &str, sizes: &str, runs: u32) -> crate::Result {
     );
     let text = format!(
         "# Benchmarks\n\n\
-         Produced by `cargo xtask bench` (add `--only SUBSTRING` for some rows, `--runs N` for more runs).\n\
+         Produced by `cargo xtask bench` (add `--only TEXT,TEXT` for the rows whose names contain one, `--runs N` for more runs).\n\
          Ours is the static musl release build (`bin/kroot`); the reference tools are Debian's.\n\
          Each row runs ours and the reference alternately, {runs} times each, every command inside\n\
          a network namespace of its own; figures are medians. Peak RSS comes from wait4(2); it\n\
