@@ -39,10 +39,10 @@ pub fn run(f: flags::Bench) -> crate::Result {
         "| case | ours wall | ref wall | wall ratio | ours user/sys | ref user/sys | ours RSS | ref RSS | RSS ratio |"
     );
     let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for case in cases
-        .iter()
-        .filter(|c| f.only.as_deref().is_none_or(|o| c.name.contains(o)))
-    {
+    for case in cases.iter().filter(|c| match f.only.as_deref() {
+        None => true,
+        Some(list) => list.split(',').any(|o| c.name.contains(o)),
+    }) {
         println!("bench: {} ({runs} runs each, alternating)", case.name);
         let row = match bench_case(case, &ours, runs) {
             Ok((o, r)) => format!(
