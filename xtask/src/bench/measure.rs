@@ -2,8 +2,8 @@
 //! One timed run of a command inside a named network namespace: wall clock from
 //! spawn to reap, user/sys time and peak RSS from wait4(2)'s rusage of that one
 //! child. The child is `nsenter --net=… CMD`; nsenter execs CMD in the same
-//! process, so the rusage is CMD's (plus nsenter's ~1 MB floor, measured and
-//! printed as the `floor` row so small RSS figures can be read against it).
+//! process, so the rusage is CMD's (plus nsenter's start, about 4 MB here,
+//! measured as the `floor` line so small RSS figures can be read against it).
 
 use std::fs::File;
 use std::path::Path;

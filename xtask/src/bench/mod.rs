@@ -65,6 +65,17 @@ pub fn run(f: flags::Bench) -> crate::Result {
         table.push_str(&row);
         table.push('\n');
     }
+    // What a do-nothing command costs through the same path: RSS figures near
+    // this floor measure nsenter's start, not the tool.
+    let floor = Netns::new("floor")
+        .and_then(|ns| measure::run(&ns.0, &["/bin/true".to_string()], None))
+        .map(|s| format!("{} peak RSS, {:.3} s wall", mb(s.rss_kb), s.wall))
+        .unwrap_or_else(|e| format!("not measured: {e}"));
+    println!("floor (nsenter + /bin/true): {floor}");
+    let _ = writeln!(
+        table,
+        "\nFloor (`nsenter … /bin/true`, the same path as every row): {floor}."
+    );
     let sizes = sizes_table(&ours);
     println!("{sizes}");
     write_report(&table, &sizes, runs)
@@ -227,8 +238,8 @@ fn write_report(table: &str, sizes: &str, runs: u32) -> crate::Result {
          Produced by `cargo xtask bench` (add `--only TEXT,TEXT` for the rows whose names contain one, `--runs N` for more runs).\n\
          Ours is the static musl release build (`bin/kroot`); the reference tools are Debian's.\n\
          Each row runs ours and the reference alternately, {runs} times each, every command inside\n\
-         a network namespace of its own; figures are medians. Peak RSS comes from wait4(2); it\n\
-         includes nsenter's ~1 MB start (nsenter execs the command in the same process).\n\n\
+         a network namespace of its own; figures are medians. Peak RSS comes from wait4(2) and\n\
+         includes nsenter's start (nsenter execs the command in the same process): see the floor.\n\n\
          Date: {}  \nMachine: {machine}\n\n{table}\n## Binary sizes\n\n{sizes}",
         sh("date -u +%Y-%m-%dT%H:%MZ"),
     );
