@@ -175,6 +175,9 @@ fn report(corpus: &Path, rows: &[Row]) -> usize {
     println!(
         "   payload: {payload:>5} py-rule rows whose bytecode matches the 1.1.4 .payload files"
     );
-    println!("conformance: {passed} passed, {failed} failed");
+    println!(
+        "conformance: {passed} of {} rows pass ({failed} not yet)",
+        passed + failed
+    );
     passed
 }
