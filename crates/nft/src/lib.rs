@@ -16,6 +16,7 @@
 //! - [`batch`]: one transaction (BATCH_BEGIN … BATCH_END, or no END for `--check`); kernel
 //!   errors are mapped by sequence number and extended-ack offset back to source spans.
 //! - [`run`]: the driver; nothing is sent when parsing or evaluation fails.
+//! - [`list`]: executes the `list` commands (the output path below).
 //! - [`erec`]: the one error printer.
 //!
 //! Output path: kernel → [`cache`] → [`delinearize`] → [`print`](mod@print) (`list` commands).
@@ -27,6 +28,7 @@ pub mod delinearize;
 pub mod erec;
 pub mod eval;
 pub mod linearize;
+pub mod list;
 pub mod print;
 pub mod run;
 pub mod syntax;

@@ -110,18 +110,7 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
             }
         }
     }
-    for (cmd, _) in &cmds {
-        if let Cmd::List(l) = cmd {
-            if opts.check {
-                continue;
-            }
-            let rc = list(&mut sock, l, opts, input, out, err);
-            if rc != 0 {
-                return rc;
-            }
-        }
-    }
-    0
+    crate::list::run_lists(&mut sock, &cmds, opts, input, out, err)
 }
 
 /// What eval needs from the kernel: the tables the commands name, their sets, and the rule
@@ -254,37 +243,6 @@ fn set_from_kernel(s: &nfnl::nftables::Set) -> Option<SetInfo> {
         flags: s.flags.unwrap_or(0),
         id: None,
     })
-}
-
-/// One `list` command through the printers (nft-out's `print::list`).
-fn list(
-    sock: &mut Socket,
-    l: &ListCmd,
-    opts: &Opts,
-    input: &Input,
-    out: &mut dyn Write,
-    err: &mut dyn Write,
-) -> i32 {
-    let po = crate::print::Opts {
-        handle: opts.handle,
-        json: opts.json,
-        terse: opts.terse,
-        numeric: opts.numeric,
-        stateless: opts.stateless,
-    };
-    match crate::print::list(sock, l, &po, out) {
-        Ok(()) => 0,
-        Err(crate::print::ListError::NotFound(rec)) => {
-            print_all(err, input, &[rec]);
-            1
-        }
-        Err(crate::print::ListError::Netlink(e)) => {
-            let _ = writeln!(err, "Error: {e}");
-            1
-        }
-        // A closed pipe: stop quietly, like the C tool killed by SIGPIPE.
-        Err(crate::print::ListError::Io(_)) => 0,
-    }
 }
 
 /// `nft --debug=netlink` text of a transaction, evaluated against an empty ruleset, without
