@@ -20,6 +20,7 @@ pub enum Task {
     Golden(Golden),
     Conformance(Conformance),
     Bench(Bench),
+    RawDump(RawDump),
 }
 
 #[derive(FromArgs)]
@@ -83,4 +84,17 @@ pub struct Bench {
     /// only the rows whose name contains one of these comma-separated texts
     #[argh(option)]
     pub only: Option<String>,
+}
+
+#[derive(FromArgs)]
+#[argh(subcommand, name = "rawdump")]
+/// the kernel floor of a table listing: dump its chains, rules, sets and every
+/// set's elements without decoding (run by `bench` inside its namespaces)
+pub struct RawDump {
+    /// nftables family: ip, ip6, inet, arp, bridge, netdev
+    #[argh(positional)]
+    pub family: String,
+    /// table name
+    #[argh(positional)]
+    pub table: String,
 }

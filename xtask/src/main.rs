@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         flags::Task::Golden(f) => golden::run(f),
         flags::Task::Conformance(f) => conformance::run(f),
         flags::Task::Bench(f) => bench::run(f),
+        flags::Task::RawDump(f) => bench::rawdump::run(f),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

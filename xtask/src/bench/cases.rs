@@ -99,6 +99,16 @@ pub fn all(work: &Path) -> crate::Result<Vec<Case>> {
             &loaded5k,
             false,
         ),
+        // The kernel's share of those listings (issue 6's floor): the same
+        // dumps with nothing decoded or printed.
+        Case {
+            name: "kernel floor: raw dumps of the N=5000 table".into(),
+            tool: "kernel",
+            args: words("rawdump ip kube-proxy"),
+            input: None,
+            setup: loaded5k.clone(),
+            fresh: false,
+        },
     ];
     let links = ip_setup(work)?;
     for args in ["-o addr", "link", "route"] {

@@ -7,6 +7,7 @@
 
 mod cases;
 mod measure;
+pub mod rawdump;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,22 +45,10 @@ pub fn run(f: flags::Bench) -> crate::Result {
         Some(list) => list.split(',').any(|o| c.name.contains(o)),
     }) {
         println!("bench: {} ({runs} runs each, alternating)", case.name);
-        let row = match bench_case(case, &ours, runs) {
-            Ok((o, r)) => format!(
-                "| {} | {:.3} s | {:.3} s | {:.2} | {:.2}/{:.2} s | {:.2}/{:.2} s | {} | {} | {:.2} |",
-                case.name,
-                o.wall,
-                r.wall,
-                o.wall / r.wall.max(1e-9),
-                o.user,
-                o.sys,
-                r.user,
-                r.sys,
-                mb(o.rss_kb),
-                mb(r.rss_kb),
-                o.rss_kb as f64 / (r.rss_kb.max(1)) as f64
-            ),
-            Err(e) => format!("| {} | failed: {} | | | | | | | |", case.name, e.replace('|', "/")),
+        let row = if case.tool == "kernel" {
+            floor_row(case, runs)
+        } else {
+            compare_row(case, &ours, runs)
         };
         println!("{row}");
         table.push_str(&row);
@@ -79,6 +68,63 @@ pub fn run(f: flags::Bench) -> crate::Result {
     let sizes = sizes_table(&ours);
     println!("{sizes}");
     write_report(&table, &sizes, runs)
+}
+
+/// One ours-vs-reference row.
+fn compare_row(case: &Case, ours: &Path, runs: u32) -> String {
+    match bench_case(case, ours, runs) {
+        Ok((o, r)) => format!(
+            "| {} | {:.3} s | {:.3} s | {:.2} | {:.2}/{:.2} s | {:.2}/{:.2} s | {} | {} | {:.2} |",
+            case.name,
+            o.wall,
+            r.wall,
+            o.wall / r.wall.max(1e-9),
+            o.user,
+            o.sys,
+            r.user,
+            r.sys,
+            mb(o.rss_kb),
+            mb(r.rss_kb),
+            o.rss_kb as f64 / (r.rss_kb.max(1)) as f64
+        ),
+        Err(e) => format!(
+            "| {} | failed: {} | | | | | | | |",
+            case.name,
+            e.replace('|', "/")
+        ),
+    }
+}
+
+/// A kernel-floor row: only our `xtask rawdump` (the kernel's share of a
+/// listing), medians over `runs` in one namespace set up once.
+fn floor_row(case: &Case, runs: u32) -> String {
+    let sample = (|| -> crate::Result<Sample> {
+        let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
+        let mut argv = vec![exe.to_string_lossy().into_owned()];
+        argv.extend(case.args.iter().cloned());
+        let ns = Netns::new("kernel")?;
+        ns.sh(&case.setup)?;
+        let mut v = Vec::new();
+        for _ in 0..runs {
+            v.push(measure::run(&ns.0, &argv, None)?);
+        }
+        Ok(median(&v))
+    })();
+    match sample {
+        Ok(o) => format!(
+            "| {} | {:.3} s | — | — | {:.2}/{:.2} s | — | {} | — | — |",
+            case.name,
+            o.wall,
+            o.user,
+            o.sys,
+            mb(o.rss_kb)
+        ),
+        Err(e) => format!(
+            "| {} | failed: {} | | | | | | | |",
+            case.name,
+            e.replace('|', "/")
+        ),
+    }
 }
 
 fn mb(kb: u64) -> String {
