@@ -290,6 +290,12 @@ fn write_report(table: &str, sizes: &str, runs: u32) -> crate::Result {
         sh("date -u +%Y-%m-%dT%H:%MZ"),
     );
     let path = project_root().join("BENCHMARKS.md");
+    // The hand-written reading of the numbers (from `## Analysis` on) survives a rerun.
+    let kept = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|old| old.find("\n## Analysis").map(|i| old[i..].to_string()))
+        .unwrap_or_default();
+    let text = format!("{text}{kept}");
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     println!("wrote {}", path.display());
     Ok(())
