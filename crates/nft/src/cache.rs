@@ -220,23 +220,26 @@ impl Cache {
             let mut sets = Vec::new();
             let anon_wanted = want_rules || want.anon_elems;
             if want.sets || anon_wanted || want.set_name.is_some() {
+                let mut need = Vec::new();
                 for set in sock.nft_sets(f, Some(&tname))? {
-                    let name = set.name.clone().unwrap_or_default();
+                    let name = set.name.as_deref().unwrap_or("");
                     if let Some(only) = &want.set_name {
-                        if !anon_wanted && &name != only {
+                        if !anon_wanted && name != only {
                             continue;
                         }
                     }
                     let anon = set.flag(nfnl::nftables::consts::NFT_SET_ANONYMOUS);
                     let named_wanted =
                         want.elements && want.set_name.as_ref().is_none_or(|only| *only == name);
-                    let elems = if (anon && anon_wanted) || (!anon && named_wanted) {
-                        sock.nft_elems(f, &tname, &name)?
-                    } else {
-                        Vec::new()
-                    };
-                    sets.push(CachedSet { set, elems });
+                    if (anon && anon_wanted) || (!anon && named_wanted) {
+                        need.push(sets.len());
+                    }
+                    sets.push(CachedSet {
+                        set,
+                        elems: Vec::new(),
+                    });
                 }
+                fetch_elems(sock, f, &tname, &mut sets, &need)?;
             }
             let rules = if want_rules {
                 sock.nft_rules(f, Some(&tname), want.rule_chain.as_deref())?
@@ -258,4 +261,60 @@ impl Cache {
             .iter()
             .find(|t| t.family() == family && t.name() == name)
     }
+}
+
+/// Below this many sets the second socket costs more than it saves.
+const PARALLEL_MIN: usize = 64;
+
+/// The elements of `sets[i]` for every `i` in `need`, one GETSETELEM dump per
+/// set. The kernel finds each set by walking the table's set list, so with
+/// thousands of (anonymous) sets the dumps are CPU-bound in the kernel: half
+/// of them go to a second socket on a second thread (2 cores, one dump each).
+fn fetch_elems(
+    sock: &mut Socket,
+    family: u8,
+    table: &str,
+    sets: &mut [CachedSet],
+    need: &[usize],
+) -> Result<(), Error> {
+    let names = |idx: &mut dyn Iterator<Item = &usize>| -> Vec<(usize, String)> {
+        idx.filter_map(|&i| sets.get(i).map(|s| (i, s.name().to_string())))
+            .collect()
+    };
+    let run = |sock: &mut Socket, list: &[(usize, String)]| {
+        list.iter()
+            .map(|(i, n)| Ok((*i, sock.nft_elems(family, table, n)?)))
+            .collect::<Result<Vec<_>, Error>>()
+    };
+    // Interleaved halves: the kernel's cost grows with a set's place in the list.
+    let mine = names(&mut need.iter().step_by(2));
+    let theirs = names(&mut need.iter().skip(1).step_by(2));
+    let mut results = Vec::with_capacity(need.len());
+    let second = (need.len() >= PARALLEL_MIN)
+        .then(Socket::open)
+        .and_then(Result::ok);
+    match second {
+        Some(mut other) => {
+            let (a, b) = std::thread::scope(|sc| {
+                let h = sc.spawn(|| run(&mut other, &theirs));
+                let a = run(sock, &mine);
+                let b = h
+                    .join()
+                    .unwrap_or_else(|_| Err(Error::Malformed("dump thread".into())));
+                (a, b)
+            });
+            results.extend(a?);
+            results.extend(b?);
+        }
+        None => {
+            results.extend(run(sock, &mine)?);
+            results.extend(run(sock, &theirs)?);
+        }
+    }
+    for (i, elems) in results {
+        if let Some(s) = sets.get_mut(i) {
+            s.elems = elems;
+        }
+    }
+    Ok(())
 }

@@ -19,7 +19,19 @@ pub const RELEASE_NAME: &str = "Commodore Bullmoose #5";
 /// A JSON string literal, escaped as jansson escapes it.
 pub fn s(v: &str) -> String {
     let mut out = String::with_capacity(v.len() + 2);
+    push_s(&mut out, v);
+    out
+}
+
+/// [`s`], appended to `out`.
+fn push_s(out: &mut String, v: &str) {
     out.push('"');
+    // Plain text (the usual case) is copied in one go.
+    if !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(v);
+        out.push('"');
+        return;
+    }
     for c in v.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -34,7 +46,6 @@ pub fn s(v: &str) -> String {
         }
     }
     out.push('"');
-    out
 }
 
 /// The document writer: items separated by `, `.
@@ -60,7 +71,11 @@ impl<'a> Doc<'a> {
             self.w.write_all(b", ")?;
         }
         self.first = false;
-        write!(self.w, "{{\"{kind}\": {body}}}")
+        self.w.write_all(b"{\"")?;
+        self.w.write_all(kind.as_bytes())?;
+        self.w.write_all(b"\": ")?;
+        self.w.write_all(body.as_bytes())?;
+        self.w.write_all(b"}")
     }
 
     pub fn end(self) -> io::Result<()> {
@@ -70,15 +85,33 @@ impl<'a> Doc<'a> {
 
 /// Build `{"k": v, …}` from already-encoded values.
 pub fn obj(fields: &[(&str, String)]) -> String {
-    let parts: Vec<String> = fields
-        .iter()
-        .map(|(k, v)| format!("{}: {v}", s(k)))
-        .collect();
-    format!("{{{}}}", parts.join(", "))
+    let len: usize = fields.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
+    let mut out = String::with_capacity(len + 2);
+    out.push('{');
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        push_s(&mut out, k);
+        out.push_str(": ");
+        out.push_str(v);
+    }
+    out.push('}');
+    out
 }
 
 fn arr(items: Vec<String>) -> String {
-    format!("[{}]", items.join(", "))
+    let len: usize = items.iter().map(|v| v.len() + 2).sum();
+    let mut out = String::with_capacity(len + 2);
+    out.push('[');
+    for (i, v) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(v);
+    }
+    out.push(']');
+    out
 }
 
 /// One or several flags: a string, or an array of them.

@@ -297,14 +297,38 @@ fn family_name(t: &CachedTable) -> &'static str {
 }
 
 /// Stream the rules of `t` (of one chain, or all) to `f`, in kernel order.
+///
+/// Every chain is dumped on its own (NFTA_RULE_CHAIN, a hashed lookup in the
+/// kernel): a table-wide rule dump restarts its walk from the table's first
+/// rule for every 32 KiB reply, which is quadratic in the number of rules.
+/// Chain order, then rule order, is what the table-wide dump gives too.
 fn each_rule(
     sock: &mut Socket,
     t: &CachedTable,
     chain: Option<&str>,
     mut f: impl FnMut(&nfnl::nftables::Rule) -> io::Result<()>,
 ) -> Result<(), ListError> {
+    match chain {
+        Some(c) => chain_rules(sock, t, c, &mut f),
+        None => {
+            for c in &t.chains {
+                chain_rules(sock, t, c.name.as_deref().unwrap_or(""), &mut f)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The rules of one chain to `f`; a chain deleted since the chain dump has
+/// none.
+fn chain_rules(
+    sock: &mut Socket,
+    t: &CachedTable,
+    chain: &str,
+    f: &mut dyn FnMut(&nfnl::nftables::Rule) -> io::Result<()>,
+) -> Result<(), ListError> {
     let mut io_err = None;
-    let res = sock.nft_rules_each(t.family(), Some(t.name()), chain, |r| {
+    let res = sock.nft_rules_each(t.family(), Some(t.name()), Some(chain), |r| {
         if r.table.as_deref() != Some(t.name()) || io_err.is_some() {
             return Ok(());
         }
@@ -316,82 +340,29 @@ fn each_rule(
     if let Some(e) = io_err {
         return Err(ListError::Io(e));
     }
-    res.map_err(ListError::Netlink)
-}
-
-/// Where a streamed chain listing is: the next chain to open, the open one.
-struct Cursor {
-    next: usize,
-    open: Option<usize>,
-    delim: &'static str,
-}
-
-impl Cursor {
-    /// Close the open chain and open every chain up to `target`, printing
-    /// the ones before it empty.
-    fn open_upto(
-        &mut self,
-        w: &mut dyn Write,
-        t: &CachedTable,
-        chains: &[&nfnl::nftables::Chain],
-        o: &Opts,
-        target: usize,
-    ) -> io::Result<()> {
-        if self.open.is_some() {
-            writeln!(w, "\t}}")?;
-        }
-        while self.next <= target {
-            w.write_all(self.delim.as_bytes())?;
-            self.delim = "\n";
-            text::chain_head(w, &delinearize::chain(t, chains[self.next]), t.family(), o)?;
-            if self.next < target {
-                writeln!(w, "\t}}")?;
-            }
-            self.next += 1;
-        }
-        self.open = Some(target);
-        Ok(())
+    match res {
+        Err(e) if e.errno() == Some(libc::ENOENT) => Ok(()),
+        r => r.map_err(ListError::Netlink),
     }
 }
 
-/// Chains with their rules, streamed: a chain opens when its first rule
-/// arrives (or a later chain's does); chains without rules print empty in
-/// their place.
+/// Chains with their rules, each chain's rules dumped and printed in turn.
 fn chains_streamed(
     w: &mut dyn Write,
     sock: &mut Socket,
     t: &CachedTable,
     chains: &[&nfnl::nftables::Chain],
     o: &Opts,
-    delim: &'static str,
+    mut delim: &'static str,
 ) -> Result<(), ListError> {
-    let index: std::collections::HashMap<&str, usize> = chains
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_deref().unwrap_or(""), i))
-        .collect();
-    let only = (chains.len() == 1).then(|| chains[0].name.as_deref().unwrap_or(""));
-    let mut cur = Cursor {
-        next: 0,
-        open: None,
-        delim,
-    };
-    each_rule(sock, t, only, |r| {
-        let Some(&i) = index.get(r.chain.as_deref().unwrap_or("")) else {
-            return Ok(());
-        };
-        if cur.open != Some(i) {
-            if i < cur.next {
-                return Ok(());
-            }
-            cur.open_upto(w, t, chains, o, i)?;
-        }
-        text::rule_line(w, &delinearize::rule(t, r), o)
-    })?;
-    if let Some(last) = chains.len().checked_sub(1) {
-        if cur.open != Some(last) {
-            cur.open_upto(w, t, chains, o, last)?;
-        }
+    for c in chains {
+        w.write_all(delim.as_bytes())?;
+        delim = "\n";
+        text::chain_head(w, &delinearize::chain(t, c), t.family(), o)?;
+        let name = c.name.as_deref().unwrap_or("");
+        chain_rules(sock, t, name, &mut |r| {
+            text::rule_line(w, &delinearize::rule(t, r), o)
+        })?;
         writeln!(w, "\t}}")?;
     }
     Ok(())
