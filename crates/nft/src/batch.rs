@@ -5,6 +5,10 @@
 //! number; the extended-ack offset is mapped to the attribute, and the attribute to the source
 //! span it was built from.
 //!
+//! The messages are sent in the order [`crate::schedule`] chooses (anonymous-set binds early);
+//! each keeps the sequence number of its place in the input, so errors still name the command
+//! that caused them.
+//!
 //! Invariant: only this module writes ruleset changes to the socket.
 
 use nfnl::attr::{AttrIter, Writer};
@@ -18,6 +22,7 @@ use nfnl::{KernelError, Socket};
 use crate::ast::Span;
 use crate::erec::ErrorRecord;
 use crate::linearize::Out;
+use crate::schedule::Schedule;
 
 /// Where one message sits in the batch and where its parts came from.
 struct Entry {
@@ -35,6 +40,7 @@ pub struct Batch {
     entries: Vec<Entry>,
     begin_seq: u32,
     next_seq: u32,
+    sched: Option<Schedule>,
 }
 
 impl Batch {
@@ -46,6 +52,14 @@ impl Batch {
             entries: Vec::new(),
             begin_seq: first_seq,
             next_seq: first_seq.wrapping_add(1),
+            sched: shaping_enabled().then(Schedule::new),
+        }
+    }
+
+    /// The table did not exist when the batch was built (lets the schedule drop no-op flushes).
+    pub fn table_absent(&mut self, family: u8, name: &str) {
+        if let Some(s) = self.sched.as_mut() {
+            s.table_absent(family, name);
         }
     }
 
@@ -59,6 +73,11 @@ impl Batch {
 
     /// Append one message (its spans are kept for error mapping).
     pub fn push(&mut self, out: Out) {
+        if let Some(s) = self.sched.as_mut() {
+            if !s.add(&out) {
+                return;
+            }
+        }
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
         let start = out.emit(&mut self.w, seq);
@@ -76,6 +95,7 @@ impl Batch {
 
     /// Send the batch; return the kernel's errors as error records, in message order.
     pub fn send(mut self, sock: &mut Socket, check: bool) -> Result<Vec<ErrorRecord>, nfnl::Error> {
+        self.reorder();
         if !check {
             let end = self.next_seq;
             self.w.batch_marker(NFNL_MSG_BATCH_END, end);
@@ -86,6 +106,31 @@ impl Batch {
         let mut errors = sock.batch(self.w.as_bytes(), |_| {})?;
         errors.sort_by_key(|e| e.seq.wrapping_sub(self.begin_seq));
         Ok(errors.iter().map(|e| self.record(e)).collect())
+    }
+
+    /// Lay the messages out in the schedule's order (their offsets follow them).
+    fn reorder(&mut self) {
+        let Some(sched) = self.sched.take() else {
+            return;
+        };
+        let order = sched.order();
+        if std::env::var_os("KROOT_NFT_SHAPE_STATS").is_some() {
+            eprintln!("shape: {:?}", sched.stats(&order));
+        }
+        drop(sched);
+        if order.iter().enumerate().all(|(i, o)| i == *o as usize) {
+            return;
+        }
+        let old = std::mem::take(&mut self.w).into_bytes();
+        let mut w = Writer::with_capacity(old.len() + 64);
+        w.batch_marker(NFNL_MSG_BATCH_BEGIN, self.begin_seq);
+        for i in order {
+            let e = &mut self.entries[i as usize];
+            let off = w.len();
+            w.put_raw(&old[e.offset..e.offset + e.len]);
+            e.offset = off;
+        }
+        self.w = w;
     }
 
     fn record(&self, e: &KernelError) -> ErrorRecord {
@@ -146,4 +191,9 @@ impl Batch {
         }
         None
     }
+}
+
+/// `KROOT_NFT_SHAPE=0` sends the messages in input order (for measurements and comparisons).
+fn shaping_enabled() -> bool {
+    std::env::var_os("KROOT_NFT_SHAPE").is_none_or(|v| v != "0")
 }

@@ -31,6 +31,7 @@ pub mod linearize;
 pub mod list;
 pub mod print;
 pub mod run;
+pub mod schedule;
 pub mod syntax;
 
 use std::ffi::OsString;

@@ -41,6 +41,7 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         // The kernel view must come from one ruleset generation: dumps that raced with a
         // change are done again (nftables' cache does the same).
         let mut scope = Scope::new();
+        let mut absent = Vec::new();
         for attempt in 0.. {
             scope = Scope::new();
             let before = sock.nft_gen();
@@ -52,12 +53,18 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
                     let _ = writeln!(err, "Error: {e}");
                     return 1;
                 }
-                (Ok(()), Ok(a), Ok(b)) if a != b && attempt < 16 => continue,
-                _ => break,
+                (Ok(_), Ok(a), Ok(b)) if a != b && attempt < 16 => continue,
+                (Ok(a), _, _) => {
+                    absent = a;
+                    break;
+                }
             }
         }
         let seq = sock.next_seq();
         let mut batch = Batch::new(seq);
+        for (fam, name) in &absent {
+            batch.table_absent(fam.nfproto(), name);
+        }
         let mut errors: Vec<ErrorRecord> = Vec::new();
         // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
         // batch only then).
@@ -114,12 +121,13 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
 }
 
 /// What eval needs from the kernel: the tables the commands name, their sets, and the rule
-/// order of chains that `index`/`position` refer to.
+/// order of chains that `index`/`position` refer to. Returns the tables that do not exist.
 fn load_scope(
     sock: &mut Socket,
     cmds: &[(Cmd, Span)],
     scope: &mut Scope,
-) -> Result<(), nfnl::Error> {
+) -> Result<Vec<(Family, String)>, nfnl::Error> {
+    let mut absent = Vec::new();
     let mut tables: HashSet<(Family, String)> = HashSet::new();
     let mut rules_of: HashSet<(Family, String)> = HashSet::new();
     for (c, _) in cmds {
@@ -135,7 +143,10 @@ fn load_scope(
         let f = fam.nfproto();
         match sock.nft_table(f, &name) {
             Ok(_) => {}
-            Err(nfnl::Error::Kernel(k)) if k.errno == libc::ENOENT => continue,
+            Err(nfnl::Error::Kernel(k)) if k.errno == libc::ENOENT => {
+                absent.push((fam, name));
+                continue;
+            }
             Err(e) => return Err(e),
         }
         scope.add_table(fam, &name);
@@ -166,7 +177,7 @@ fn load_scope(
             }
         }
     }
-    Ok(())
+    Ok(absent)
 }
 
 /// The table a command works on, and whether it needs the rule order.
@@ -267,6 +278,38 @@ pub fn debug_netlink(text: &str) -> Result<String, Vec<ErrorRecord>> {
     }
     if errors.is_empty() {
         Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// How [`crate::schedule`] shapes the batch of `text`, evaluated against an empty ruleset
+/// (every table it names is new), without touching the kernel.
+pub fn shape_stats(text: &str) -> Result<crate::schedule::Stats, Vec<ErrorRecord>> {
+    let parsed = parse(text);
+    if !parsed.errors.is_empty() {
+        return Err(parsed.errors);
+    }
+    let mut scope = Scope::new();
+    let mut sched = crate::schedule::Schedule::new();
+    for (c, _) in &parsed.cmds {
+        if let (Some((fam, name)), _) = cmd_table(c) {
+            sched.table_absent(fam.nfproto(), &name);
+        }
+    }
+    let mut errors = Vec::new();
+    for (mut cmd, span) in parsed.cmds {
+        match eval_cmd(&mut scope, &mut cmd) {
+            Ok(pl) => {
+                for o in linearize(&mut scope, &cmd, span, &pl) {
+                    sched.add(&o);
+                }
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(sched.stats(&sched.order()))
     } else {
         Err(errors)
     }

@@ -161,6 +161,22 @@ fn kernel_error_without_attribute_points_at_the_command() {
 }
 
 #[test]
+fn kernel_errors_of_a_moved_rule_keep_input_order_and_spans() {
+    // Batch shaping sends the rule binding an anonymous set (line 5) before the rule of
+    // line 4 (another chain, no dependency between them); each error still points at its
+    // own command, and they are printed in input order, as the reference prints them.
+    check(
+        "add table ip t\nadd chain ip t a\nadd chain ip t c\nadd rule ip t a jump nosuch1\n\
+         add rule ip t c ip daddr { 1.1.1.1, 2.2.2.2 } jump nosuch2\n",
+        "/dev/stdin:4:22-28: Error: Could not process rule: No such file or directory\n\
+         add rule ip t a jump nosuch1\n                     ^^^^^^^\n\
+         /dev/stdin:5:52-58: Error: Could not process rule: No such file or directory\n\
+         add rule ip t c ip daddr { 1.1.1.1, 2.2.2.2 } jump nosuch2\n\
+         \x20                                                  ^^^^^^^\n",
+    );
+}
+
+#[test]
 fn command_line_input_has_no_file_prefix() {
     let r = in_netns(|| ours(&["add", "chain", "ip", "nosuch", "c"], None));
     assert_eq!(

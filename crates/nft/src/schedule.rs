@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Batch shaping: the order of messages inside the one atomic transaction.
+//!
+//! The kernel walks its whole transaction list every time a rule binds an anonymous set
+//! (`__nft_set_trans_bind`), so the cost of a batch grows with (binds) × (messages before each
+//! bind). This module sends every anonymous-set-binding rule as early as its dependencies allow:
+//! the binding rules and everything they depend on (transitively) go first, in input order; all
+//! other messages follow, in input order.
+//!
+//! Dependencies are conflicts on named objects: two messages conflict when they touch the same
+//! object and at least one of them changes it. Objects are tables, chains, sets (anonymous ones
+//! by their NFTA_SET_ID), stateful objects, and one pseudo-object per table that every deletion
+//! and every anonymous set creation changes: anonymous set names (`__set%d`) are the lowest
+//! free number at the time of creation, and deletions free names and drop references, so these
+//! keep their relative order. Creations of chains, of named sets and of objects keep their
+//! relative order too: listings print them in the order the kernel created them. A message this module cannot analyse (flush ruleset, delete
+//! table, chains by id, unknown expressions) is a barrier: it conflicts with everything.
+//!
+//! The schedule is valid because the first group is closed under "an earlier message it
+//! conflicts with": nothing moves past a message it conflicts with, so every object sees its
+//! changes in input order and the kernel ends with the same ruleset (only handles, which count
+//! in arrival order, differ).
+//!
+//! It also drops `flush chain X` when X was created earlier in this batch, in a table that did
+//! not exist before it, and got no rules since: the kernel does nothing for it.
+
+use std::collections::{HashMap, HashSet};
+
+use nfnl::nftables::consts::*;
+use nfnl::nftables::{Data, Expr, Rule as KRule};
+
+use crate::linearize::{Body, Out};
+
+/// Object kinds inside a table.
+const K_TABLE: u8 = 0;
+const K_CHAIN: u8 = 1;
+const K_SET: u8 = 2;
+const K_SET_ID: u8 = 3;
+const K_OBJ: u8 = 4;
+/// The per-table pseudo-object of deletions and anonymous set names.
+const K_NAMES: u8 = 5;
+/// Creation order: listings print chains, named sets and objects in the order the kernel
+/// created them, so every creation of one kind keeps its place relative to the others.
+const K_ORDER: u8 = 6;
+
+#[derive(Default)]
+struct ObjState {
+    last_writer: Option<u32>,
+    readers: Vec<u32>,
+}
+
+/// Accesses of one message.
+#[derive(Default)]
+struct Access {
+    reads: Vec<(u8, String)>,
+    writes: Vec<(u8, String)>,
+    barrier: bool,
+    /// A barrier that may remove objects (flush ruleset, delete table).
+    destructive: bool,
+    binds: bool,
+}
+
+#[derive(Default)]
+pub struct Schedule {
+    tables: HashMap<(u8, String), u32>,
+    objs: HashMap<(u32, u8, String), ObjState>,
+    /// Every message reads the barrier object; barriers write it.
+    barrier: ObjState,
+    deps: Vec<u32>,
+    dep_start: Vec<u32>,
+    seeds: Vec<u32>,
+    /// Tables known not to exist before the batch.
+    fresh: HashSet<(u8, String)>,
+    /// Chains created in this batch in a fresh table: true while they have no rules.
+    empty_chains: HashMap<(u32, String), bool>,
+}
+
+impl Schedule {
+    pub fn new() -> Schedule {
+        Schedule {
+            dep_start: vec![0],
+            ..Default::default()
+        }
+    }
+
+    /// The table did not exist when the batch was built.
+    pub fn table_absent(&mut self, family: u8, name: &str) {
+        self.fresh.insert((family, name.to_string()));
+    }
+
+    /// Number of messages recorded.
+    pub fn len(&self) -> usize {
+        self.dep_start.len() - 1
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Record the next message; false when it is a no-op the batch should leave out.
+    pub fn add(&mut self, out: &Out) -> bool {
+        if self.is_noop_flush(out) {
+            return false;
+        }
+        let idx = self.len() as u32;
+        let acc = access(out);
+        let tid = table_of(out).map(|t| self.table_id(t.0, t.1));
+        let mut deps: Vec<u32> = Vec::new();
+        if acc.barrier || tid.is_none() {
+            if let Some(w) = self.barrier.last_writer {
+                deps.push(w);
+            }
+            // Every message since the last barrier reads the barrier object.
+            deps.append(&mut self.barrier.readers);
+            self.barrier.last_writer = Some(idx);
+            if acc.destructive || tid.is_none() {
+                self.empty_chains.clear();
+                self.fresh.clear();
+            }
+        } else {
+            if let Some(w) = self.barrier.last_writer {
+                deps.push(w);
+            }
+            self.barrier.readers.push(idx);
+        }
+        if let (Some(tid), false) = (tid, acc.barrier) {
+            for (k, name) in &acc.reads {
+                let st = self.objs.entry((tid, *k, name.clone())).or_default();
+                if let Some(w) = st.last_writer {
+                    deps.push(w);
+                }
+                st.readers.push(idx);
+            }
+            for (k, name) in &acc.writes {
+                let st = self.objs.entry((tid, *k, name.clone())).or_default();
+                if let Some(w) = st.last_writer {
+                    deps.push(w);
+                }
+                deps.append(&mut st.readers);
+                st.last_writer = Some(idx);
+            }
+            self.track_chains(tid, out);
+        }
+        deps.sort_unstable();
+        deps.dedup();
+        deps.retain(|d| *d != idx);
+        self.deps.extend_from_slice(&deps);
+        self.dep_start.push(self.deps.len() as u32);
+        if acc.binds && !acc.barrier {
+            self.seeds.push(idx);
+        }
+        true
+    }
+
+    /// The send order: indices of recorded messages.
+    pub fn order(&self) -> Vec<u32> {
+        let n = self.len();
+        let mut front = vec![false; n];
+        let mut stack: Vec<u32> = Vec::new();
+        for &s in &self.seeds {
+            if front[s as usize] {
+                continue;
+            }
+            front[s as usize] = true;
+            stack.push(s);
+            while let Some(m) = stack.pop() {
+                let (a, b) = (
+                    self.dep_start[m as usize] as usize,
+                    self.dep_start[m as usize + 1] as usize,
+                );
+                for &d in &self.deps[a..b] {
+                    if !front[d as usize] {
+                        front[d as usize] = true;
+                        stack.push(d);
+                    }
+                }
+            }
+        }
+        let mut order: Vec<u32> = (0..n as u32).filter(|i| front[*i as usize]).collect();
+        order.extend((0..n as u32).filter(|i| !front[*i as usize]));
+        order
+    }
+
+    /// What the kernel's bind walks cost with `order` against input order.
+    pub fn stats(&self, order: &[u32]) -> Stats {
+        let mut pos = vec![0u32; self.len()];
+        for (p, i) in order.iter().enumerate() {
+            if let Some(x) = pos.get_mut(*i as usize) {
+                *x = p as u32;
+            }
+        }
+        let seeds = &self.seeds;
+        Stats {
+            messages: self.len(),
+            binds: seeds.len(),
+            walk: seeds.iter().map(|s| pos[*s as usize] as u64).sum(),
+            walk_input: seeds.iter().map(|s| *s as u64).sum(),
+        }
+    }
+}
+
+/// Batch shape figures: `walk` is the sum over anonymous-set binds of the messages sent
+/// before each (what `__nft_set_trans_bind` walks), `walk_input` the same in input order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub messages: usize,
+    pub binds: usize,
+    pub walk: u64,
+    pub walk_input: u64,
+}
+
+impl Schedule {
+    fn table_id(&mut self, family: u8, name: &str) -> u32 {
+        if let Some(id) = self.tables.get(&(family, name.to_string())) {
+            return *id;
+        }
+        let id = self.tables.len() as u32;
+        self.tables.insert((family, name.to_string()), id);
+        id
+    }
+
+    /// Whether `out` is `flush chain X` for a chain this batch created empty.
+    fn is_noop_flush(&mut self, out: &Out) -> bool {
+        let Body::Rule(r) = &out.body else {
+            return false;
+        };
+        if out.msg != NFT_MSG_DELRULE || r.handle.is_some() || r.id.is_some() {
+            return false;
+        }
+        let (Some(t), Some(c)) = (r.table.as_deref(), r.chain.as_deref()) else {
+            return false;
+        };
+        let Some(tid) = self.tables.get(&(r.family, t.to_string())) else {
+            return false;
+        };
+        self.empty_chains.get(&(*tid, c.to_string())) == Some(&true)
+    }
+
+    fn track_chains(&mut self, tid: u32, out: &Out) {
+        match (&out.body, out.msg) {
+            (Body::Chain(c), NFT_MSG_NEWCHAIN) => {
+                let (Some(t), Some(n)) = (c.table.as_deref(), c.name.as_deref()) else {
+                    return;
+                };
+                if self.fresh.contains(&(c.family, t.to_string())) {
+                    self.empty_chains
+                        .entry((tid, n.to_string()))
+                        .or_insert(true);
+                }
+            }
+            (Body::Chain(c), _) => {
+                if let Some(n) = c.name.as_deref() {
+                    self.empty_chains.remove(&(tid, n.to_string()));
+                }
+            }
+            (Body::Rule(r), NFT_MSG_NEWRULE) => {
+                if let Some(e) = r
+                    .chain
+                    .as_deref()
+                    .and_then(|n| self.empty_chains.get_mut(&(tid, n.to_string())))
+                {
+                    *e = false;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn table_of(out: &Out) -> Option<(u8, &str)> {
+    let (f, t) = match &out.body {
+        Body::Table(t) => (t.family, t.name.as_deref()),
+        Body::Chain(c) => (c.family, c.table.as_deref()),
+        Body::Rule(r) => (r.family, r.table.as_deref()),
+        Body::Set(s) => (s.family, s.table.as_deref()),
+        Body::Elems(e) => (e.family, e.table.as_deref()),
+        Body::Obj(o) => (o.family, o.table.as_deref()),
+    };
+    Some((f, t?))
+}
+
+fn is_delete(msg: u8) -> bool {
+    matches!(
+        msg,
+        NFT_MSG_DELTABLE
+            | NFT_MSG_DELCHAIN
+            | NFT_MSG_DELRULE
+            | NFT_MSG_DELSET
+            | NFT_MSG_DELSETELEM
+            | NFT_MSG_DELOBJ
+            | NFT_MSG_DESTROYTABLE
+            | NFT_MSG_DESTROYCHAIN
+            | NFT_MSG_DESTROYRULE
+            | NFT_MSG_DESTROYSET
+            | NFT_MSG_DESTROYSETELEM
+            | NFT_MSG_DESTROYOBJ
+    )
+}
+
+/// A set reference: anonymous sets (`__set%d`) by their id, named ones by name.
+fn set_key(name: Option<&str>, id: Option<u32>) -> Option<(u8, String, bool)> {
+    match (name, id) {
+        (Some(n), _) if !n.contains('%') => Some((K_SET, n.to_string(), false)),
+        (_, Some(id)) => Some((K_SET_ID, id.to_string(), true)),
+        _ => None,
+    }
+}
+
+/// Whether a set name could collide with the kernel's `__set%d` numbering.
+fn names_like_anon(name: &str) -> bool {
+    name.starts_with("__set") || name.starts_with("__map")
+}
+
+fn access(out: &Out) -> Access {
+    let mut a = Access::default();
+    let del = is_delete(out.msg);
+    if del {
+        a.writes.push((K_NAMES, String::new()));
+    }
+    match &out.body {
+        Body::Table(t) => {
+            // Whole-table deletes and `flush ruleset` touch everything; table creations keep
+            // their order (listings print tables in creation order).
+            a.barrier = true;
+            a.destructive = del || t.name.is_none();
+        }
+        Body::Chain(c) => {
+            a.reads.push((K_TABLE, String::new()));
+            match &c.name {
+                Some(n) => a.writes.push((K_CHAIN, n.clone())),
+                None => a.barrier = true,
+            }
+            if out.msg == NFT_MSG_NEWCHAIN {
+                a.writes.push((K_ORDER, "chain".into()));
+            }
+        }
+        Body::Rule(r) => {
+            a.reads.push((K_TABLE, String::new()));
+            match &r.chain {
+                Some(n) => a.writes.push((K_CHAIN, n.clone())),
+                // `flush table`, chains by id.
+                None => a.barrier = true,
+            }
+            if !del {
+                rule_reads(r, &mut a);
+            }
+        }
+        Body::Set(s) => {
+            a.reads.push((K_TABLE, String::new()));
+            match set_key(s.name.as_deref(), s.id) {
+                Some((k, n, anon)) => {
+                    if anon || names_like_anon(&n) {
+                        a.writes.push((K_NAMES, String::new()));
+                    }
+                    if !anon && out.msg == NFT_MSG_NEWSET {
+                        a.writes.push((K_ORDER, "set".into()));
+                    }
+                    a.writes.push((k, n));
+                }
+                None => a.barrier = true,
+            }
+        }
+        Body::Elems(e) => {
+            a.reads.push((K_TABLE, String::new()));
+            match set_key(e.set.as_deref(), e.set_id) {
+                Some((k, n, _)) => a.writes.push((k, n)),
+                None => a.barrier = true,
+            }
+            for el in e.elems() {
+                if let Some(Data::Verdict(v)) = &el.data {
+                    verdict_reads(v.chain.as_deref(), v.chain_id, &mut a);
+                }
+                if let Some(o) = &el.objref {
+                    a.reads.push((K_OBJ, o.clone()));
+                }
+            }
+        }
+        Body::Obj(o) => {
+            a.reads.push((K_TABLE, String::new()));
+            match &o.name {
+                Some(n) => a.writes.push((K_OBJ, n.clone())),
+                None => a.barrier = true,
+            }
+            if out.msg == NFT_MSG_NEWOBJ {
+                a.writes.push((K_ORDER, "obj".into()));
+            }
+        }
+    }
+    a
+}
+
+fn verdict_reads(chain: Option<&str>, chain_id: Option<u32>, a: &mut Access) {
+    match (chain, chain_id) {
+        (Some(c), _) => a.reads.push((K_CHAIN, c.to_string())),
+        (None, Some(_)) => a.barrier = true,
+        (None, None) => {}
+    }
+}
+
+fn rule_reads(r: &KRule, a: &mut Access) {
+    if r.chain_id.is_some() {
+        a.barrier = true;
+    }
+    for e in r.expressions() {
+        expr_reads(e, a);
+    }
+}
+
+fn expr_reads(e: &Expr, a: &mut Access) {
+    let set = |name: Option<&str>, id: Option<u32>, a: &mut Access| match set_key(name, id) {
+        Some((k, n, anon)) => {
+            a.binds |= anon;
+            a.reads.push((k, n));
+        }
+        None => a.barrier = true,
+    };
+    match e {
+        Expr::Immediate(i) => {
+            if let Some(Data::Verdict(v)) = &i.data {
+                verdict_reads(v.chain.as_deref(), v.chain_id, a);
+            }
+        }
+        Expr::Lookup(l) => set(l.set.as_deref(), l.set_id, a),
+        Expr::Dynset(d) => {
+            set(d.set_name.as_deref(), d.set_id, a);
+            for x in d.expr.iter().map(|b| &**b).chain(d.exprs.iter().flatten()) {
+                expr_reads(x, a);
+            }
+        }
+        Expr::Objref(o) => {
+            if let Some(n) = &o.imm_name {
+                a.reads.push((K_OBJ, n.clone()));
+            }
+            if o.set_name.is_some() || o.set_id.is_some() {
+                set(o.set_name.as_deref(), o.set_id, a);
+            }
+        }
+        Expr::Other { .. } => a.barrier = true,
+        _ => {}
+    }
+}
