@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use nfnl::ctnetlink::attribute::*;
-use nfnl::ctnetlink::{ct_request, Conntrack, ProtoInfo, TcpInfo, Tuple};
+use nfnl::ctnetlink::{ct_delete_into, ct_request, Conntrack, ProtoInfo, TcpInfo, Tuple};
 use nfnl::msg::{NLM_F_ACK, NLM_F_DUMP};
 use nfnl::{Error, Socket};
 
@@ -132,15 +132,11 @@ pub fn list(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
     Ok(())
 }
 
-/// The message that names one entry for DELETE: its original tuple, zone and id.
-fn naming(ct: &Conntrack) -> Conntrack {
-    let mut n = Conntrack::default();
-    n.orig = ct.orig.clone();
-    n.zone = ct.zone;
-    n.id = ct.id;
-    n
-}
-
+/// -D: delete while dumping, as conntrack-tools does (mnl_nfct_delete_cb):
+/// each entry the filter keeps is deleted from the dump callback through a
+/// second socket, so the table is never held whole. The kernel resumes its
+/// dump after entries deleted meanwhile; one that vanished between the dump
+/// and its delete (ENOENT) is skipped.
 pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
     let (tmpl, net_src, net_dst) = filter_for(cmd)?;
     let filter = Filter {
@@ -150,33 +146,35 @@ pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
         net_src,
         net_dst,
     };
-    let entries = dump(sock, IPCTNL_MSG_CT_GET, cmd.family).map_err(|e| fail(&e, cmd.command))?;
-    for ct in entries {
+    let mut modifier = Socket::open().map_err(|e| fail(&e, CT_DELETE))?;
+    let seq = sock.next_seq();
+    let req = ct_request(IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq, cmd.family, None);
+    let mut buf = nfnl::attr::Writer::with_capacity(256);
+    let r = sock.dump(req.as_bytes(), seq, |m| {
+        let Ok(ct) = Conntrack::from_msg(&m) else {
+            return Ok(());
+        };
         if filter.rejects(&ct) {
-            continue;
+            return Ok(());
         }
-        let seq = sock.next_seq();
-        let req = ct_request(
-            IPCTNL_MSG_CT_DELETE,
-            NLM_F_ACK,
-            seq,
-            ct.l3family(),
-            Some(&naming(&ct)),
-        );
-        match sock.request(req.as_bytes(), seq, |_| Ok(())) {
+        let seq = modifier.next_seq();
+        ct_delete_into(&mut buf, seq, &ct);
+        match modifier.request(buf.as_bytes(), seq, |_| Ok(())) {
             Ok(()) => {}
             // gone in the meantime (expired or deleted by someone else)
-            Err(e) if errno_of(&e) == libc::ENOENT => continue,
-            Err(e) => {
-                out.flush();
-                return Err(fail(&e, CT_DELETE));
-            }
+            Err(e) if errno_of(&e) == libc::ENOENT => return Ok(()),
+            // stops the dump: `Socket::dump` drains it and returns this
+            Err(e) => return Err(e),
         }
         out.entry(cmd, &ct, false);
         out.counter += 1;
-    }
+        Ok(())
+    });
     out.flush();
-    Ok(())
+    match r {
+        Ok(()) | Err(Error::DumpInterrupted) => Ok(()),
+        Err(e) => Err(fail(&e, CT_DELETE)),
+    }
 }
 
 fn cmp_tuple_only(want: &Tuple, l3: Option<u8>, got: Option<&Tuple>, fam: u8) -> bool {

@@ -36,6 +36,7 @@ mod proto;
 mod save;
 mod table;
 mod template;
+mod text;
 mod usage;
 mod xml;
 

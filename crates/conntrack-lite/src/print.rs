@@ -3,13 +3,13 @@
 //! (snprintf_default.c, snprintf_xml.c): the default line, -o extended,
 //! -o id, -o ktimestamp, and XML.
 
-use std::fmt::Write;
 use std::net::IpAddr;
 
 use nfnl::ctnetlink::attribute::*;
 use nfnl::ctnetlink::{Conntrack, EventKind, ProtoInfo, Tuple};
 
 use crate::proto::{print_name, DCCP_STATES, SCTP_STATES, TCP_STATES};
+use crate::text::{put, put_hex, put_ip, put_padded, put_str, put_u64};
 
 /// Output flags (NFCT_OF_*).
 #[derive(Debug, Clone, Copy, Default)]
@@ -46,41 +46,64 @@ pub(crate) fn tuple_l3(t: &Tuple, fallback: u8) -> u8 {
     t.family().unwrap_or(fallback)
 }
 
-fn put_addresses(out: &mut String, t: &Tuple, fam: u8, src: &str, dst: &str) {
+fn put_addresses(out: &mut Vec<u8>, t: &Tuple, fam: u8) {
     let v6 = fam == libc::AF_INET6 as u8;
     if fam == libc::AF_INET as u8 || v6 {
-        let _ = write!(out, "{src}={} {dst}={} ", addr(t.src, v6), addr(t.dst, v6));
+        let zero = || -> IpAddr {
+            if v6 {
+                IpAddr::V6(std::net::Ipv6Addr::UNSPECIFIED)
+            } else {
+                IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)
+            }
+        };
+        put(out, b"src=");
+        put_ip(out, t.src.unwrap_or_else(zero));
+        put(out, b" dst=");
+        put_ip(out, t.dst.unwrap_or_else(zero));
+        put(out, b" ");
     }
 }
 
-fn put_l4(out: &mut String, t: &Tuple) {
+fn put_l4(out: &mut Vec<u8>, t: &Tuple) {
     match t.proto.unwrap_or(0) {
         IPPROTO_TCP | IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_SCTP | IPPROTO_DCCP => {
-            let _ = write!(
-                out,
-                "sport={} dport={} ",
-                t.src_port.unwrap_or(0),
-                t.dst_port.unwrap_or(0)
-            );
+            put(out, b"sport=");
+            put_u64(out, t.src_port.unwrap_or(0).into());
+            put(out, b" dport=");
+            put_u64(out, t.dst_port.unwrap_or(0).into());
+            put(out, b" ");
         }
         IPPROTO_GRE => {
-            let _ = write!(
-                out,
-                "srckey=0x{:x} dstkey=0x{:x} ",
-                t.src_port.unwrap_or(0),
-                t.dst_port.unwrap_or(0)
-            );
+            put(out, b"srckey=0x");
+            put_hex(out, t.src_port.unwrap_or(0).into());
+            put(out, b" dstkey=0x");
+            put_hex(out, t.dst_port.unwrap_or(0).into());
+            put(out, b" ");
         }
         IPPROTO_ICMP | IPPROTO_ICMPV6 => {
-            let _ = write!(
-                out,
-                "type={} code={} id={} ",
-                t.icmp_type.unwrap_or(0),
-                t.icmp_code.unwrap_or(0),
-                t.icmp_id.unwrap_or(0)
-            );
+            put(out, b"type=");
+            put_u64(out, t.icmp_type.unwrap_or(0).into());
+            put(out, b" code=");
+            put_u64(out, t.icmp_code.unwrap_or(0).into());
+            put(out, b" id=");
+            put_u64(out, t.icmp_id.unwrap_or(0).into());
+            put(out, b" ");
         }
         _ => {}
+    }
+}
+
+/// `name=value ` with a decimal value.
+fn put_num(out: &mut Vec<u8>, name: &[u8], v: u64) {
+    put(out, name);
+    put_u64(out, v);
+    put(out, b" ");
+}
+
+fn put_counters(out: &mut Vec<u8>, c: Option<nfnl::ctnetlink::Counters>) {
+    if let Some(c) = c {
+        put_num(out, b"packets=", c.packets);
+        put_num(out, b"bytes=", c.bytes);
     }
 }
 
@@ -118,11 +141,19 @@ pub(crate) fn now_secs() -> i64 {
 
 /// The default text form of an entry, with the event tag when `ev` is given.
 pub fn default(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
-    let mut out = String::with_capacity(256);
+    let mut out = Vec::with_capacity(256);
+    default_into(&mut out, ct, ev, f);
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// [`default`], appended to `out` (no newline): the listing path, which
+/// formats every entry into one output buffer.
+pub fn default_into(out: &mut Vec<u8>, ct: &Conntrack, ev: Option<EventKind>, f: Flags) {
+    let at = out.len();
     match ev {
-        Some(EventKind::New) => out.push_str("    [NEW] "),
-        Some(EventKind::Update) => out.push_str(" [UPDATE] "),
-        Some(EventKind::Destroy) => out.push_str("[DESTROY] "),
+        Some(EventKind::New) => put(out, b"    [NEW] "),
+        Some(EventKind::Update) => put(out, b" [UPDATE] "),
+        Some(EventKind::Destroy) => put(out, b"[DESTROY] "),
         _ => {}
     }
     let empty = Tuple::default();
@@ -130,67 +161,63 @@ pub fn default(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
     let repl = ct.reply.as_ref().unwrap_or(&empty);
     let ofam = tuple_l3(orig, ct.family);
     if f.layer3 && ct.orig.is_some() {
-        let _ = write!(out, "{:<8} {} ", l3name(ofam), ofam);
+        put_padded(out, l3name(ofam), 8);
+        put_num(out, b" ", ofam.into());
     }
     if let Some(p) = orig.proto {
-        let _ = write!(out, "{:<8} {} ", print_name(p), p);
+        put_padded(out, print_name(p), 8);
+        put_num(out, b" ", p.into());
     }
     if let Some(t) = ct.timeout {
-        let _ = write!(out, "{t} ");
+        put_num(out, b"", t.into());
     }
-    match &ct.protoinfo {
-        Some(ProtoInfo::Tcp(t)) if t.state.is_some() => {
-            let _ = write!(out, "{} ", state_name(TCP_STATES, t.state.unwrap_or(0)));
-        }
-        Some(ProtoInfo::Sctp { state: Some(s) }) => {
-            let _ = write!(out, "{} ", state_name(SCTP_STATES, *s));
-        }
-        Some(ProtoInfo::Dccp { state: Some(s) }) => {
-            let _ = write!(out, "{} ", state_name(DCCP_STATES, *s));
-        }
-        _ => {}
+    let state = match &ct.protoinfo {
+        Some(ProtoInfo::Tcp(t)) => t.state.map(|s| state_name(TCP_STATES, s)),
+        Some(ProtoInfo::Sctp { state: Some(s) }) => Some(state_name(SCTP_STATES, *s)),
+        Some(ProtoInfo::Dccp { state: Some(s) }) => Some(state_name(DCCP_STATES, *s)),
+        _ => None,
+    };
+    if let Some(name) = state {
+        put_str(out, name);
+        put(out, b" ");
     }
-    put_addresses(&mut out, orig, ofam, "src", "dst");
-    put_l4(&mut out, orig);
+    put_addresses(out, orig, ofam);
+    put_l4(out, orig);
     if let Some(z) = orig.zone {
-        let _ = write!(out, "zone-orig={z} ");
+        put_num(out, b"zone-orig=", z.into());
     }
-    if let Some(c) = ct.counters_orig {
-        let _ = write!(out, "packets={} bytes={} ", c.packets, c.bytes);
+    put_counters(out, ct.counters_orig);
+    if ct.status.is_some_and(|s| s & IPS_SEEN_REPLY == 0) {
+        put(out, b"[UNREPLIED] ");
     }
-    if let Some(s) = ct.status {
-        if s & IPS_SEEN_REPLY == 0 {
-            out.push_str("[UNREPLIED] ");
-        }
-    }
-    put_addresses(&mut out, repl, tuple_l3(repl, ct.family), "src", "dst");
-    put_l4(&mut out, repl);
+    put_addresses(out, repl, tuple_l3(repl, ct.family));
+    put_l4(out, repl);
     if let Some(z) = repl.zone {
-        let _ = write!(out, "zone-reply={z} ");
+        put_num(out, b"zone-reply=", z.into());
     }
-    if let Some(c) = ct.counters_reply {
-        let _ = write!(out, "packets={} bytes={} ", c.packets, c.bytes);
-    }
+    put_counters(out, ct.counters_reply);
     if let Some(s) = ct.status {
         if s & IPS_HW_OFFLOAD != 0 {
-            out.push_str("[HW_OFFLOAD] ");
+            put(out, b"[HW_OFFLOAD] ");
         } else if s & IPS_OFFLOAD != 0 {
-            out.push_str("[OFFLOAD] ");
+            put(out, b"[OFFLOAD] ");
         } else if s & IPS_ASSURED != 0 {
-            out.push_str("[ASSURED] ");
+            put(out, b"[ASSURED] ");
         }
     }
     if let Some(m) = ct.mark {
-        let _ = write!(out, "mark={m} ");
+        put_num(out, b"mark=", m.into());
     }
     if let Some(m) = ct.secmark {
-        let _ = write!(out, "secmark={m} ");
+        put_num(out, b"secmark=", m.into());
     }
     if let Some(s) = &ct.secctx {
-        let _ = write!(out, "secctx={s} ");
+        put(out, b"secctx=");
+        put_str(out, s);
+        put(out, b" ");
     }
     if let Some(z) = ct.zone {
-        let _ = write!(out, "zone={z} ");
+        put_num(out, b"zone=", z.into());
     }
     let ts = ct.timestamp.unwrap_or_default();
     if let Some(start) = ts.start {
@@ -198,37 +225,40 @@ pub fn default(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
             Some(s) if s != 0 => (s / 1_000_000_000) as i64,
             _ => now_secs(),
         };
-        let _ = write!(
-            out,
-            "delta-time={} ",
-            stop.wrapping_sub((start / 1_000_000_000) as i64) as u64
-        );
+        let delta = stop.wrapping_sub((start / 1_000_000_000) as i64) as u64;
+        put_num(out, b"delta-time=", delta);
     }
     if f.ktimestamp {
-        if let Some(s) = ts.start {
-            let _ = write!(out, "[start={}] ", ctime((s / 1_000_000_000) as i64));
-        }
-        if let Some(s) = ts.stop {
-            let _ = write!(out, "[stop={}] ", ctime((s / 1_000_000_000) as i64));
+        for (name, t) in [(&b"[start="[..], ts.start), (&b"[stop="[..], ts.stop)] {
+            if let Some(t) = t {
+                put(out, name);
+                put_str(out, &ctime((t / 1_000_000_000) as i64));
+                put(out, b"] ");
+            }
         }
     }
     if let Some(h) = &ct.helper {
-        let _ = write!(out, "helper={h} ");
+        put(out, b"helper=");
+        put_str(out, h);
+        put(out, b" ");
     }
     if let Some(u) = ct.use_count {
-        let _ = write!(out, "use={u} ");
+        put_num(out, b"use=", u.into());
     }
     if f.id {
         if let Some(id) = ct.id {
-            let _ = write!(out, "id={id} ");
+            put_num(out, b"id=", id.into());
         }
     }
     if f.labels {
         if let Some(l) = &ct.labels {
-            let names = crate::labels::names(l);
-            let _ = write!(out, "labels={} ", names.join(","));
+            put(out, b"labels=");
+            put_str(out, &crate::labels::names(l).join(","));
+            put(out, b" ");
         }
     }
-    out.pop();
-    out
+    // The trailing space goes, as snprintf_default's last BUFFER_SIZE(-1).
+    if out.len() > at {
+        out.pop();
+    }
 }

@@ -17,6 +17,6 @@ mod tests;
 
 pub use expect::Expect;
 pub use message::{Conntrack, Counters, Nat, ProtoInfo, TcpInfo, Timestamp};
-pub use request::{ct_request, exp_request, EventKind};
+pub use request::{ct_delete_into, ct_request, exp_request, EventKind};
 pub use stats::{global_entries, CpuStats};
 pub use tuple::{RawAttr, Tuple};

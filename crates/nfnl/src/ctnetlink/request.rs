@@ -25,6 +25,30 @@ pub fn ct_request(kind: u8, flags: u16, seq: u32, family: u8, ct: Option<&Conntr
     w
 }
 
+/// IPCTNL_MSG_CT_DELETE with NLM_F_ACK naming `ct` by its original tuple,
+/// id and zone (what conntrack -D sends for each dumped entry), written into
+/// `w` after clearing it, so a delete loop reuses one buffer.
+pub fn ct_delete_into(w: &mut Writer, seq: u32, ct: &Conntrack) {
+    w.clear();
+    let m = w.msg_start(
+        nfnl_type(NFNL_SUBSYS_CTNETLINK, IPCTNL_MSG_CT_DELETE),
+        crate::msg::NLM_F_ACK,
+        seq,
+        ct.l3family(),
+        0,
+    );
+    if let Some(t) = &ct.orig {
+        t.emit(w, CTA_TUPLE_ORIG);
+    }
+    if let Some(v) = ct.id {
+        w.put_be32(CTA_ID, v);
+    }
+    if let Some(v) = ct.zone {
+        w.put_be16(CTA_ZONE, v);
+    }
+    w.msg_end(m);
+}
+
 /// One expectation request (IPCTNL_MSG_EXP_*), optionally with attributes.
 pub fn exp_request(
     kind: u8,
