@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 //! `cargo xtask rawdump FAMILY TABLE`: the kernel's share of a table listing,
 //! for the bench's floor rows. It asks for what `nft list table` needs —
-//! the table's chains, rules and sets (one table-wide dump each) and then
-//! every set's elements (one dump per set, anonymous ones included, as the
-//! kernel has no other way to give them) — and decodes nothing but the set
-//! names. Whatever a listing costs above this is userspace.
+//! the table's chains and sets (one table-wide dump each), every chain's
+//! rules (one dump per chain: the kernel finds a chain by hash, while a
+//! table-wide rule dump walks again from the first rule for every 32 KiB
+//! reply) and every set's elements (one dump per set, anonymous ones
+//! included, as the kernel has no other way to give them) — and decodes
+//! nothing but the names. Whatever a listing costs above this is userspace.
 
 use nfnl::msg::{nfnl_type, NFNL_SUBSYS_NFTABLES, NLM_F_DUMP};
 use nfnl::nftables::consts::{
-    NFTA_CHAIN_TABLE, NFTA_RULE_TABLE, NFTA_SET_ELEM_LIST_SET, NFTA_SET_ELEM_LIST_TABLE,
-    NFTA_SET_NAME, NFTA_SET_TABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE, NFT_MSG_GETSET,
-    NFT_MSG_GETSETELEM,
+    NFTA_CHAIN_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_CHAIN, NFTA_RULE_TABLE, NFTA_SET_ELEM_LIST_SET,
+    NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_NAME, NFTA_SET_TABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE,
+    NFT_MSG_GETSET, NFT_MSG_GETSETELEM,
 };
 use nfnl::{Socket, Writer};
 
@@ -37,22 +39,25 @@ pub fn run(f: flags::RawDump) -> crate::Result {
     sock.set_recv_buffer(4 << 20);
     let mut n = Count::default();
     let table = f.table.as_str();
+    let mut chains = Vec::new();
+    let chain_attrs = |w: &mut Writer| w.put_str(NFTA_CHAIN_TABLE, table);
     dump(
         &mut sock,
         NFT_MSG_GETCHAIN,
         family,
         &mut n,
-        |w| w.put_str(NFTA_CHAIN_TABLE, table),
-        |_| (),
+        chain_attrs,
+        |m| {
+            chains.extend(name_of(m, NFTA_CHAIN_NAME));
+        },
     )?;
-    dump(
-        &mut sock,
-        NFT_MSG_GETRULE,
-        family,
-        &mut n,
-        |w| w.put_str(NFTA_RULE_TABLE, table),
-        |_| (),
-    )?;
+    for chain in &chains {
+        let attrs = |w: &mut Writer| {
+            w.put_str(NFTA_RULE_TABLE, table);
+            w.put_str(NFTA_RULE_CHAIN, chain);
+        };
+        dump(&mut sock, NFT_MSG_GETRULE, family, &mut n, attrs, |_| ())?;
+    }
     let mut sets = Vec::new();
     dump(
         &mut sock,
@@ -61,11 +66,7 @@ pub fn run(f: flags::RawDump) -> crate::Result {
         &mut n,
         |w| w.put_str(NFTA_SET_TABLE, table),
         |m| {
-            if let Some(a) = m.attrs().flatten().find(|a| a.kind == NFTA_SET_NAME) {
-                if let Ok(s) = a.str() {
-                    sets.push(s.to_string());
-                }
-            }
+            sets.extend(name_of(m, NFTA_SET_NAME));
         },
     )?;
     for set in &sets {
@@ -76,7 +77,8 @@ pub fn run(f: flags::RawDump) -> crate::Result {
         dump(&mut sock, NFT_MSG_GETSETELEM, family, &mut n, attrs, |_| ())?;
     }
     println!(
-        "{} sets, {} messages, {} bytes",
+        "{} chains, {} sets, {} messages, {} bytes",
+        chains.len(),
         sets.len(),
         n.msgs,
         n.bytes
@@ -110,4 +112,10 @@ fn dump(
         Ok(())
     })
     .map_err(|e| format!("dump {msg}: {e}"))
+}
+
+/// A string attribute of a dumped message (a chain's or set's name).
+fn name_of(m: &nfnl::Msg<'_>, kind: u16) -> Option<String> {
+    let a = m.attrs().flatten().find(|a| a.kind == kind)?;
+    a.str().ok().map(str::to_string)
 }
