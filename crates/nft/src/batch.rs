@@ -41,6 +41,8 @@ pub struct Batch {
     begin_seq: u32,
     next_seq: u32,
     sched: Option<Schedule>,
+    /// The messages in send order, once [`Batch::reorder`] moved them.
+    shaped: Option<Vec<u8>>,
 }
 
 impl Batch {
@@ -53,6 +55,7 @@ impl Batch {
             begin_seq: first_seq,
             next_seq: first_seq.wrapping_add(1),
             sched: shaping_enabled().then(Schedule::new),
+            shaped: None,
         }
     }
 
@@ -98,39 +101,84 @@ impl Batch {
         self.reorder();
         if !check {
             let end = self.next_seq;
-            self.w.batch_marker(NFNL_MSG_BATCH_END, end);
+            match self.shaped.as_mut() {
+                Some(b) => {
+                    let mut w = Writer::new();
+                    w.batch_marker(NFNL_MSG_BATCH_END, end);
+                    b.extend_from_slice(w.as_bytes());
+                }
+                None => self.w.batch_marker(NFNL_MSG_BATCH_END, end),
+            }
         }
         // Room for every ack (nftables sizes its receive buffer the same way).
         sock.set_recv_buffer((self.entries.len() + 2) * 1024 + (1 << 16));
         let _ = self.begin_seq;
-        let mut errors = sock.batch(self.w.as_bytes(), |_| {})?;
+        let mut errors = sock.batch(self.bytes(), |_| {})?;
         errors.sort_by_key(|e| e.seq.wrapping_sub(self.begin_seq));
         Ok(errors.iter().map(|e| self.record(e)).collect())
     }
 
-    /// Lay the messages out in the schedule's order (their offsets follow them).
+    /// Lay the messages out in the schedule's order (their offsets follow them): the first
+    /// group is copied aside, the rest moved to the end of the buffer in place (last first),
+    /// and the first group copied in before it, so the batch is never held twice.
     fn reorder(&mut self) {
         let Some(sched) = self.sched.take() else {
             return;
         };
-        let order = sched.order();
+        let front = sched.front();
         if std::env::var_os("KROOT_NFT_SHAPE_STATS").is_some() {
-            eprintln!("shape: {:?}", sched.stats(&order));
+            eprintln!(
+                "shape: {:?}, {} bytes, {} entries",
+                sched.stats(&sched.order()),
+                self.w.len(),
+                self.entries.len()
+            );
         }
         drop(sched);
-        if order.iter().enumerate().all(|(i, o)| i == *o as usize) {
+        // Already in order when no message after a back one goes to the front.
+        let first_back = front.iter().position(|f| !f).unwrap_or(front.len());
+        if front[first_back..].iter().all(|f| !f) {
             return;
         }
-        let old = std::mem::take(&mut self.w).into_bytes();
-        let mut w = Writer::with_capacity(old.len() + 64);
-        w.batch_marker(NFNL_MSG_BATCH_BEGIN, self.begin_seq);
-        for i in order {
-            let e = &mut self.entries[i as usize];
-            let off = w.len();
-            w.put_raw(&old[e.offset..e.offset + e.len]);
+        let Some(base) = self.entries.first().map(|e| e.offset) else {
+            return;
+        };
+        let mut buf = std::mem::take(&mut self.w).into_bytes();
+        let front_bytes: usize = self
+            .entries
+            .iter()
+            .zip(&front)
+            .filter(|(_, f)| **f)
+            .map(|(e, _)| e.len)
+            .sum();
+        let mut aside = Vec::with_capacity(front_bytes);
+        for (e, _) in self.entries.iter_mut().zip(&front).filter(|(_, f)| **f) {
+            let off = base + aside.len();
+            aside.extend_from_slice(&buf[e.offset..e.offset + e.len]);
             e.offset = off;
         }
-        self.w = w;
+        let mut wp = buf.len();
+        for (e, _) in self
+            .entries
+            .iter_mut()
+            .zip(&front)
+            .rev()
+            .filter(|(_, f)| !**f)
+        {
+            wp -= e.len;
+            buf.copy_within(e.offset..e.offset + e.len, wp);
+            e.offset = wp;
+        }
+        buf[base..base + front_bytes].copy_from_slice(&aside);
+        self.shaped = Some(buf);
+    }
+
+    /// The batch bytes as they will be sent.
+    fn bytes(&self) -> &[u8] {
+        match &self.shaped {
+            Some(b) => b,
+            None => self.w.as_bytes(),
+        }
     }
 
     fn record(&self, e: &KernelError) -> ErrorRecord {
@@ -152,10 +200,7 @@ impl Batch {
 
     /// The source span of the attribute at `off` bytes into a message.
     fn span_at(&self, entry: &Entry, off: usize) -> Option<Span> {
-        let bytes = self
-            .w
-            .as_bytes()
-            .get(entry.offset..entry.offset + entry.len)?;
+        let bytes = self.bytes().get(entry.offset..entry.offset + entry.len)?;
         let base = NLMSG_HDRLEN + NFGENMSG_LEN;
         let list_attr = match entry.msg {
             NFT_MSG_NEWRULE => Some(NFTA_RULE_EXPRESSIONS),

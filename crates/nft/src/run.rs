@@ -16,17 +16,49 @@ use crate::cli::Opts;
 use crate::erec::{print_all, ErrorRecord, Input};
 use crate::eval::{eval_cmd, RuleRef, Scope, SetInfo};
 use crate::linearize::linearize;
-use crate::syntax::{parse, parser::MAX_ERRORS};
+use crate::syntax::{parse, parse_each, parser::MAX_ERRORS};
 
-/// Run parsed input; returns the exit status.
+/// What the first pass over the input learns: the tables the commands work on (and those
+/// whose rule order `index`/`position` needs), whether anything changes, and the `list`
+/// commands (kept to run after the batch).
+#[derive(Default)]
+struct Outline {
+    tables: HashSet<(Family, String)>,
+    rules_of: HashSet<(Family, String)>,
+    changes: bool,
+    lists: Vec<(Cmd, Span)>,
+}
+
+/// Run the input; returns the exit status.
+///
+/// Two passes over the text, so that no pass holds every command at once: the first checks
+/// the syntax and outlines the input (parsing is cheap), the second parses again and
+/// evaluates and linearises command by command into the batch, dropping each command's
+/// syntax tree as soon as its messages are built.
 pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
-    let parsed = parse(&input.text);
-    if !parsed.errors.is_empty() {
-        print_all(err, input, &parsed.errors);
+    let mut outline = Outline::default();
+    let mut any = false;
+    let syntax_errors = parse_each(&input.text, |c, span| {
+        any = true;
+        let (t, need_rules) = cmd_table(&c);
+        if let Some(t) = t {
+            if need_rules {
+                outline.rules_of.insert(t.clone());
+            }
+            outline.tables.insert(t);
+        }
+        if matches!(c, Cmd::List(_)) {
+            outline.lists.push((c, span));
+        } else {
+            outline.changes = true;
+        }
+        true
+    });
+    if !syntax_errors.is_empty() {
+        print_all(err, input, &syntax_errors);
         return 1;
     }
-    let mut cmds = parsed.cmds;
-    if cmds.is_empty() {
+    if !any {
         return 0;
     }
     let mut sock = match Socket::open() {
@@ -36,8 +68,7 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
             return 1;
         }
     };
-    let changes = cmds.iter().any(|(c, _)| !matches!(c, Cmd::List(_)));
-    if changes {
+    if outline.changes {
         // The kernel view must come from one ruleset generation: dumps that raced with a
         // change are done again (nftables' cache does the same).
         let mut scope = Scope::new();
@@ -45,7 +76,7 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         for attempt in 0.. {
             scope = Scope::new();
             let before = sock.nft_gen();
-            let loaded = load_scope(&mut sock, &cmds, &mut scope);
+            let loaded = load_scope(&mut sock, &outline, &mut scope);
             let after = sock.nft_gen();
             match (loaded, before, after) {
                 (Err(nfnl::Error::DumpInterrupted), _, _) if attempt < 16 => continue,
@@ -69,20 +100,20 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
         // batch only then).
         let mut debug = String::new();
-        for (cmd, span) in cmds.iter_mut() {
+        parse_each(&input.text, |mut cmd, span| {
             if matches!(cmd, Cmd::List(_)) {
-                continue;
+                return true;
             }
             if matches!(cmd, Cmd::Reset(_)) {
                 errors.push(ErrorRecord::new(
-                    *span,
+                    span,
                     "reset commands are not supported by kroot yet",
                 ));
-                continue;
+                return true;
             }
-            match eval_cmd(&mut scope, cmd) {
+            match eval_cmd(&mut scope, &mut cmd) {
                 Ok(pl) if errors.is_empty() => {
-                    for o in linearize(&mut scope, cmd, *span, &pl) {
+                    for o in linearize(&mut scope, &cmd, span, &pl) {
                         if opts.debug_netlink {
                             debug.push_str(&o.debug_text());
                         }
@@ -93,11 +124,12 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
                 Err(e) => {
                     errors.push(e);
                     if errors.len() >= MAX_ERRORS {
-                        break;
+                        return false;
                     }
                 }
             }
-        }
+            true
+        });
         if !errors.is_empty() {
             print_all(err, input, &errors);
             return 1;
@@ -117,29 +149,19 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
             }
         }
     }
-    crate::list::run_lists(&mut sock, &cmds, opts, input, out, err)
+    crate::list::run_lists(&mut sock, &outline.lists, opts, input, out, err)
 }
 
 /// What eval needs from the kernel: the tables the commands name, their sets, and the rule
 /// order of chains that `index`/`position` refer to. Returns the tables that do not exist.
 fn load_scope(
     sock: &mut Socket,
-    cmds: &[(Cmd, Span)],
+    outline: &Outline,
     scope: &mut Scope,
 ) -> Result<Vec<(Family, String)>, nfnl::Error> {
     let mut absent = Vec::new();
-    let mut tables: HashSet<(Family, String)> = HashSet::new();
-    let mut rules_of: HashSet<(Family, String)> = HashSet::new();
-    for (c, _) in cmds {
-        let (t, need_rules) = cmd_table(c);
-        if let Some(t) = t {
-            if need_rules {
-                rules_of.insert(t.clone());
-            }
-            tables.insert(t);
-        }
-    }
-    for (fam, name) in tables {
+    let rules_of = &outline.rules_of;
+    for (fam, name) in outline.tables.iter().cloned() {
         let f = fam.nfproto();
         match sock.nft_table(f, &name) {
             Ok(_) => {}

@@ -155,6 +155,16 @@ impl Schedule {
     /// The send order: indices of recorded messages.
     pub fn order(&self) -> Vec<u32> {
         let n = self.len();
+        let front = self.front();
+        let mut order: Vec<u32> = (0..n as u32).filter(|i| front[*i as usize]).collect();
+        order.extend((0..n as u32).filter(|i| !front[*i as usize]));
+        order
+    }
+
+    /// Which messages go first: the binding rules and, transitively, every earlier message
+    /// they conflict with.
+    pub fn front(&self) -> Vec<bool> {
+        let n = self.len();
         let mut front = vec![false; n];
         let mut stack: Vec<u32> = Vec::new();
         for &s in &self.seeds {
@@ -176,9 +186,7 @@ impl Schedule {
                 }
             }
         }
-        let mut order: Vec<u32> = (0..n as u32).filter(|i| front[*i as usize]).collect();
-        order.extend((0..n as u32).filter(|i| !front[*i as usize]));
-        order
+        front
     }
 
     /// What the kernel's bind walks cost with `order` against input order.

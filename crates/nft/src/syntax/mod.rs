@@ -14,4 +14,4 @@ pub mod parser;
 
 pub use lexer::{Lexer, Tok, Token};
 pub use parse_obj::parse_time;
-pub use parser::{parse, Parsed};
+pub use parser::{parse, parse_each, Parsed};

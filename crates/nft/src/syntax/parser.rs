@@ -20,6 +20,17 @@ pub struct Parsed {
 pub type PResult<T> = Result<T, ErrorRecord>;
 
 pub fn parse(src: &str) -> Parsed {
+    let mut cmds = Vec::new();
+    let errors = parse_each(src, |c, span| {
+        cmds.push((c, span));
+        true
+    });
+    Parsed { cmds, errors }
+}
+
+/// Parse `src` command by command: each command that parses is handed to `f` (which returns
+/// false to stop); returns the syntax errors (at most [`MAX_ERRORS`]).
+pub fn parse_each(src: &str, mut f: impl FnMut(Cmd, Span) -> bool) -> Vec<ErrorRecord> {
     let mut p = Parser::new(src);
     let mut out = Parsed::default();
     loop {
@@ -27,6 +38,7 @@ pub fn parse(src: &str) -> Parsed {
         if p.at_eof() {
             break;
         }
+        p.forget_consumed();
         let start = p.span();
         let first = p.i;
         let res = p.command().and_then(|c| {
@@ -43,7 +55,9 @@ pub fn parse(src: &str) -> Parsed {
                 if p.at_separator() {
                     span = span.to(p.span());
                 }
-                out.cmds.push((cmd, span))
+                if !f(cmd, span) {
+                    break;
+                }
             }
             Ok(None) => {}
             Err(e) => {
@@ -65,12 +79,18 @@ pub fn parse(src: &str) -> Parsed {
             }
         }
     }
-    out
+    out.errors
 }
 
+/// The tokens are lexed one top-level command at a time (through the separator that ends it)
+/// and dropped once the parser is past them, so a large input never has all its tokens in
+/// memory at once.
 pub(crate) struct Parser<'a> {
+    /// The window of tokens: the one before the current command, then the command's.
     toks: Vec<Token<'a>>,
     i: usize,
+    lexer: Lexer<'a>,
+    lexed_eof: bool,
     /// `define NAME = …`: the tokens a `$NAME` stands for.
     defines: std::collections::HashMap<String, Vec<Token<'a>>>,
     /// Nested expansions at the current position (a self-referencing define must not loop).
@@ -79,11 +99,60 @@ pub(crate) struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     pub fn new(src: &'a str) -> Self {
-        Parser {
-            toks: Lexer::new(src).tokens(),
+        let mut p = Parser {
+            toks: Vec::new(),
             i: 0,
+            lexer: Lexer::new(src),
+            lexed_eof: false,
             defines: std::collections::HashMap::new(),
             expansions: (usize::MAX, 0),
+        };
+        p.lex_chunk();
+        p
+    }
+
+    /// Lex the next top-level command: tokens through the first newline or `;` outside braces
+    /// after something that is not a separator (or through the end of the input).
+    fn lex_chunk(&mut self) {
+        let mut depth = 0i32;
+        let mut content = false;
+        while !self.lexed_eof {
+            let t = self.lexer.next_token();
+            let stop = match t.tok {
+                Tok::Eof => {
+                    self.lexed_eof = true;
+                    true
+                }
+                Tok::Newline | Tok::Punct(";") => content && depth <= 0,
+                Tok::Punct("{") => {
+                    depth += 1;
+                    content = true;
+                    false
+                }
+                Tok::Punct("}") => {
+                    depth -= 1;
+                    content = true;
+                    false
+                }
+                _ => {
+                    content = true;
+                    false
+                }
+            };
+            self.toks.push(t);
+            if stop {
+                break;
+            }
+        }
+    }
+
+    /// At the start of a command: drop the tokens before the previous one (token positions
+    /// change, so the self-reference guard of `$NAME` expansions starts over).
+    fn forget_consumed(&mut self) {
+        if self.i > 1 {
+            self.toks.drain(..self.i - 1);
+            self.i = 1;
+            self.expansions = (usize::MAX, 0);
         }
     }
 
@@ -110,6 +179,9 @@ impl<'a> Parser<'a> {
 
     pub fn bump(&mut self) -> Token<'a> {
         let t = self.toks[self.i.min(self.toks.len() - 1)].clone();
+        if self.i + 1 >= self.toks.len() {
+            self.lex_chunk();
+        }
         if self.i < self.toks.len() - 1 {
             self.i += 1;
         }
