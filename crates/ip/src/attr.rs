@@ -20,26 +20,67 @@ pub fn iter(buf: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     })
 }
 
-/// `tb[]`: the last value of each attribute type.
-#[derive(Default, Clone)]
+/// Attribute types kept inline in `Tb` (every table in use here fits but
+/// a link's; its rare higher types spill to a heap vector).
+const INLINE: usize = 64;
+
+/// `tb[]`: the last value of each attribute type, kept as the offset of its
+/// header (+1; 0 = absent) into the message. Small and inline, because a
+/// dump of 10k routes builds 10k tables: a heap table (or a table of
+/// slices, 16 bytes a slot, moved on return) was most of the user time.
+#[derive(Clone)]
 pub struct Tb<'a> {
-    slots: Vec<Option<&'a [u8]>>,
+    buf: &'a [u8],
+    inline: [u32; INLINE],
+    extra: Vec<u32>,
+}
+
+impl Default for Tb<'_> {
+    fn default() -> Self {
+        Tb {
+            buf: &[],
+            inline: [0; INLINE],
+            extra: Vec::new(),
+        }
+    }
 }
 
 impl<'a> Tb<'a> {
     pub fn parse(buf: &'a [u8]) -> Tb<'a> {
-        let mut slots: Vec<Option<&'a [u8]>> = Vec::new();
-        for (ty, val) in iter(buf) {
-            let i = ty as usize;
-            if i >= slots.len() {
-                slots.resize(i + 1, None);
+        let mut tb = Tb {
+            buf,
+            ..Default::default()
+        };
+        let mut off = 0usize;
+        while off + 4 <= buf.len() {
+            let len = u16::from_ne_bytes([buf[off], buf[off + 1]]) as usize;
+            let ty = (u16::from_ne_bytes([buf[off + 2], buf[off + 3]]) & 0x3fff) as usize;
+            if len < 4 || off + len > buf.len() {
+                break;
             }
-            slots[i] = Some(val);
+            let slot = off as u32 + 1;
+            if ty < INLINE {
+                tb.inline[ty] = slot;
+            } else {
+                let j = ty - INLINE;
+                if j >= tb.extra.len() {
+                    tb.extra.resize(j + 1, 0);
+                }
+                tb.extra[j] = slot;
+            }
+            off += (len + 3) & !3;
         }
-        Tb { slots }
+        tb
     }
     pub fn get(&self, ty: u16) -> Option<&'a [u8]> {
-        self.slots.get(ty as usize).copied().flatten()
+        let i = ty as usize;
+        let slot = match self.inline.get(i) {
+            Some(v) => *v,
+            None => self.extra.get(i - INLINE).copied().unwrap_or(0),
+        };
+        let off = (slot as usize).checked_sub(1)?;
+        let len = u16::from_ne_bytes([*self.buf.get(off)?, *self.buf.get(off + 1)?]) as usize;
+        self.buf.get(off + 4..off + len)
     }
     pub fn has(&self, ty: u16) -> bool {
         self.get(ty).is_some()
@@ -112,6 +153,16 @@ mod tests {
         assert_eq!(tb.str(3), Some("lo"));
         assert_eq!(tb.u32(4), Some(65536));
         assert_eq!(tb.u32(9), None);
+    }
+
+    #[test]
+    fn high_types_are_kept() {
+        // type 70 (beyond the inline table), u32 5
+        let b = [8u8, 0, 70, 0, 5, 0, 0, 0];
+        let tb = Tb::parse(&b);
+        assert_eq!(tb.u32(70), Some(5));
+        assert_eq!(tb.u32(71), None);
+        assert_eq!(tb.u32(3), None);
     }
 
     #[test]

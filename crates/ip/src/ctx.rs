@@ -3,6 +3,12 @@
 //! output layer, and iproute2's interface cache (lib/ll_map.c) for names,
 //! indexes and flags, plus nsid → netns name (ipnetns.c).
 
+use netlink_packet_core::Emitable;
+use netlink_packet_route::link::{
+    LinkAttribute, LinkExtentMask, LinkFlags, LinkHeader, LinkMessage,
+};
+use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+
 use crate::attr::Tb;
 use crate::cli::Opts;
 use crate::err::{Fail, Res};
@@ -35,7 +41,6 @@ pub const RTEXT_FILTER_VF: u32 = 1;
 pub const RTEXT_FILTER_SKIP_STATS: u32 = 8;
 
 const NETNSA_NSID: u16 = 1;
-const NETNSA_FD: u16 = 3;
 
 #[derive(Clone)]
 pub struct LinkEntry {
@@ -49,17 +54,67 @@ pub struct Ctx {
     pub nl: Nl,
     pub out: Out,
     links: Option<Vec<LinkEntry>>,
+    /// ifindex → position in `links` (hash lookups: routes and addresses
+    /// of 1000 links look names up thousands of times).
+    by_index: std::collections::HashMap<u32, usize>,
     nsids: Option<Vec<(String, Option<i32>)>>,
 }
 
-/// An ifinfomsg: family, type, index, flags, change.
+/// An ifinfomsg (family, index, flags, change; type 0) as
+/// netlink-packet-route's `LinkHeader`.
+pub fn link_header(family: u8, index: u32, flags: u32, change: u32) -> LinkHeader {
+    LinkHeader {
+        interface_family: family.into(),
+        index,
+        link_layer_type: 0u16.into(),
+        flags: LinkFlags::from_bits_retain(flags),
+        change_mask: LinkFlags::from_bits_retain(change),
+    }
+}
+
+/// The same ifinfomsg as bytes (for requests that edit them further).
 pub fn ifinfomsg(family: u8, index: u32, flags: u32, change: u32) -> Vec<u8> {
-    let mut v = vec![0u8; 16];
-    v[0] = family;
-    v[4..8].copy_from_slice(&index.to_ne_bytes());
-    v[8..12].copy_from_slice(&flags.to_ne_bytes());
-    v[12..16].copy_from_slice(&change.to_ne_bytes());
+    let h = link_header(family, index, flags, change);
+    let mut v = vec![0u8; h.buffer_len()];
+    h.emit(&mut v);
     v
+}
+
+/// A link request: typed header and typed attributes.
+pub fn link_msg(header: LinkHeader, attributes: Vec<LinkAttribute>) -> LinkMessage {
+    let mut m = LinkMessage::default();
+    m.header = header;
+    m.attributes = attributes;
+    m
+}
+
+/// `RTEXT_FILTER_*` bits as netlink-packet-route's `LinkExtentMask`s.
+pub fn ext_mask(bits: u32) -> Vec<LinkExtentMask> {
+    let mut v = Vec::new();
+    if bits & RTEXT_FILTER_VF != 0 {
+        v.push(LinkExtentMask::Vf);
+    }
+    if bits & RTEXT_FILTER_SKIP_STATS != 0 {
+        v.push(LinkExtentMask::SkipStats);
+    }
+    v
+}
+
+/// The dump request behind the name cache and `ip link`: `IFLA_EXT_MASK`.
+pub fn link_dump(mask: Vec<LinkExtentMask>) -> Msg {
+    let m = link_msg(link_header(0, 0, 0, 0), vec![LinkAttribute::ExtMask(mask)]);
+    Msg::typed(RTM_GETLINK, 0, &m)
+}
+
+fn link_entry(ty: u16, data: &[u8]) -> Option<LinkEntry> {
+    if ty != RTM_NEWLINK || data.len() < 16 {
+        return None;
+    }
+    let index = crate::attr::u32_at(data, 4);
+    let flags = crate::attr::u32_at(data, 8);
+    let tb = Tb::parse(&data[16..]);
+    let name = tb.str(IFLA_IFNAME).unwrap_or("").to_string();
+    Some(LinkEntry { index, name, flags })
 }
 
 impl Ctx {
@@ -81,39 +136,51 @@ impl Ctx {
             nl,
             out,
             links: None,
+            by_index: Default::default(),
             nsids: None,
         })
     }
 
     fn load_links(&mut self) -> &Vec<LinkEntry> {
         if self.links.is_none() {
-            let mut m = Msg::new(RTM_GETLINK, 0, &ifinfomsg(0, 0, 0, 0));
-            m.u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+            let m = link_dump(vec![LinkExtentMask::Vf, LinkExtentMask::SkipStats]);
             let mut v = Vec::new();
-            let _ = self.nl.dump(m, |r| {
-                if r.ty != RTM_NEWLINK || r.data.len() < 16 {
-                    return;
-                }
-                let index = crate::attr::u32_at(r.data, 4);
-                let flags = crate::attr::u32_at(r.data, 8);
-                let tb = Tb::parse(&r.data[16..]);
-                let name = tb.str(IFLA_IFNAME).unwrap_or("").to_string();
-                v.push(LinkEntry { index, name, flags });
-            });
-            self.links = Some(v);
+            let _ = self.nl.dump(m, |r| v.extend(link_entry(r.ty, r.data)));
+            self.set_links(v);
         }
         self.links.get_or_insert_with(Vec::new)
+    }
+
+    fn entry(&mut self, index: u32) -> Option<&LinkEntry> {
+        self.load_links();
+        let i = *self.by_index.get(&index)?;
+        self.links.as_ref()?.get(i)
+    }
+
+    /// Fill the cache from a whole, unfiltered link dump the caller made
+    /// anyway (iproute2's ll_remember_index), saving a second dump.
+    pub fn remember_links(&mut self, dump: &[(u16, Vec<u8>)]) {
+        if self.links.is_none() {
+            let v = dump.iter().filter_map(|(t, d)| link_entry(*t, d)).collect();
+            self.set_links(v);
+        }
     }
 
     /// Preset the interface cache (printers' unit tests use recorded
     /// messages whose ifindexes mean nothing on the test host).
     pub fn set_links(&mut self, links: Vec<LinkEntry>) {
+        self.by_index.clear();
+        for (i, l) in links.iter().enumerate() {
+            // ll_map keeps the first entry of an index
+            self.by_index.entry(l.index).or_insert(i);
+        }
         self.links = Some(links);
     }
 
     /// Forget the cache (after a change of names).
     pub fn reset_links(&mut self) {
         self.links = None;
+        self.by_index.clear();
     }
 
     pub fn link_list(&mut self) -> Vec<LinkEntry> {
@@ -127,25 +194,19 @@ impl Ctx {
         }
         name.strip_prefix("if")
             .and_then(|n| n.parse::<u32>().ok())
-            .filter(|i| self.load_links().iter().any(|l| l.index == *i))
+            .filter(|i| self.entry(*i).is_some())
             .unwrap_or(0)
     }
 
     /// `ll_index_to_name`: the name, or `ifN` when unknown.
     pub fn name_of(&mut self, index: u32) -> String {
-        self.load_links()
-            .iter()
-            .find(|l| l.index == index)
+        self.entry(index)
             .map(|l| l.name.clone())
             .unwrap_or_else(|| format!("if{index}"))
     }
 
     pub fn flags_of(&mut self, index: u32) -> u32 {
-        self.load_links()
-            .iter()
-            .find(|l| l.index == index)
-            .map(|l| l.flags)
-            .unwrap_or(0)
+        self.entry(index).map(|l| l.flags).unwrap_or(0)
     }
 
     /// Index of a device the command needs, or `Cannot find device`.
@@ -158,8 +219,9 @@ impl Ctx {
 
     /// The nsid this netns has assigned to the netns behind `fd`.
     pub fn nsid_of_fd(&mut self, fd: i32) -> Result<Option<i32>, KernelError> {
-        let mut m = Msg::new(RTM_GETNSID, 0, &[0u8; 4]);
-        m.u32(NETNSA_FD, fd as u32);
+        let mut req = NsidMessage::default();
+        req.attributes.push(NsidAttribute::Fd(fd as u32));
+        let m = Msg::typed(RTM_GETNSID, 0, &req);
         let (ty, data) = self.nl.request(m)?;
         if ty != RTM_NEWNSID || data.len() < 4 {
             return Ok(None);

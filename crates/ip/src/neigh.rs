@@ -2,6 +2,10 @@
 //! `ip neigh` (ipneigh.c): show/flush with iproute2's state filter, and
 //! add/change/replace/delete.
 
+use netlink_packet_route::neighbour::{
+    NeighbourAttribute, NeighbourFlags, NeighbourHeader, NeighbourMessage,
+};
+
 use crate::attr::Tb;
 use crate::cli::{matches, Args, AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH};
@@ -16,8 +20,6 @@ use crate::util::{
 const NDA_DST: u16 = 1;
 const NDA_LLADDR: u16 = 2;
 const NDA_PROBES: u16 = 4;
-const NDA_IFINDEX: u16 = 8;
-const NDA_MASTER: u16 = 9;
 const NDA_PROTOCOL: u16 = 12;
 const NDA_FLAGS_EXT: u16 = 15;
 
@@ -238,29 +240,51 @@ fn show(ctx: &mut Ctx, mut args: Args, flush: bool) -> Res {
 }
 
 fn dump(ctx: &mut Ctx, f: &Filter) -> Result<Vec<(u16, Vec<u8>)>, crate::nl::KernelError> {
-    let mut nd = [0u8; 12];
-    nd[0] = f.family;
+    let mut req = NeighbourMessage::default();
+    req.header.family = f.family.into();
     if f.proxy {
-        nd[9] = NTF_PROXY;
+        req.header.flags = NeighbourFlags::from_bits_retain(NTF_PROXY);
     }
-    let mut m = Msg::new(RTM_GETNEIGH, 0, &nd);
     if f.index != 0 {
-        m.u32(NDA_IFINDEX, f.index);
+        req.attributes.push(NeighbourAttribute::IfIndex(f.index));
     }
     if f.master > 0 {
-        m.u32(NDA_MASTER, f.master as u32);
+        req.attributes
+            .push(NeighbourAttribute::Controller(f.master as u32));
     }
-    ctx.nl.dump_all(m)
+    ctx.nl.dump_all(Msg::typed(RTM_GETNEIGH, 0, &req))
+}
+
+/// The fixed part of an ndmsg.
+struct Ndm {
+    family: u8,
+    ifindex: u32,
+    state: u32,
+    flags: u8,
+}
+
+/// The ndmsg through netlink-packet-route's `NeighbourHeader` (state
+/// combinations it does not name stay as `Other(u16)`).
+fn ndm(d: &[u8]) -> Option<Ndm> {
+    let h = NeighbourHeader::parse(d).ok()?;
+    Some(Ndm {
+        family: h.family.into(),
+        ifindex: h.ifindex,
+        state: u16::from(h.state) as u32,
+        flags: h.flags.bits(),
+    })
 }
 
 fn passes(f: &Filter, d: &[u8]) -> bool {
-    if d.len() < 12 {
+    let Some(Ndm {
+        family,
+        ifindex,
+        state,
+        flags,
+    }) = ndm(d)
+    else {
         return false;
-    }
-    let family = d[0];
-    let ifindex = crate::attr::u32_at(d, 4);
-    let state = crate::attr::u16_at(d, 8) as u32;
-    let flags = d[10];
+    };
     if f.family != 0 && f.family != family {
         return false;
     }
@@ -300,10 +324,15 @@ fn passes(f: &Filter, d: &[u8]) -> bool {
 }
 
 fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
-    let family = d[0];
-    let ifindex = crate::attr::u32_at(d, 4);
-    let state = crate::attr::u16_at(d, 8) as u32;
-    let flags = d[10];
+    let Some(Ndm {
+        family,
+        ifindex,
+        state,
+        flags,
+    }) = ndm(d)
+    else {
+        return;
+    };
     let tb = Tb::parse(&d[12..]);
     ctx.out.obj_open(None);
     if ty == RTM_DELNEIGH {

@@ -6,6 +6,8 @@
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, IntoRawFd};
 
+use netlink_packet_route::nsid::{NsidAttribute, NsidMessage};
+
 use crate::attr::Tb;
 use crate::cli::{matches, Args};
 use crate::ctx::{Ctx, RTM_NEWNSID};
@@ -15,7 +17,6 @@ use kcommon::errno::strerror;
 
 pub const NETNS_RUN_DIR: &str = "/run/netns";
 const NETNSA_NSID: u16 = 1;
-const NETNSA_FD: u16 = 3;
 
 fn errno() -> i32 {
     std::io::Error::last_os_error()
@@ -383,10 +384,12 @@ fn set(ctx: &mut Ctx, mut args: Args) -> Res {
             ),
         )
     })?;
-    let mut m = Msg::new(RTM_NEWNSID, 0, &[0u8; 4]);
-    m.u32(NETNSA_FD, f.as_raw_fd() as u32);
-    m.u32(NETNSA_NSID, nsid as u32);
-    ctx.nl.talk(m).map_err(|e| crate::err::kernel(&e))
+    let mut req = NsidMessage::default();
+    req.attributes.push(NsidAttribute::Fd(f.as_raw_fd() as u32));
+    req.attributes.push(NsidAttribute::Id(nsid));
+    ctx.nl
+        .talk(Msg::typed(RTM_NEWNSID, 0, &req))
+        .map_err(|e| crate::err::kernel(&e))
 }
 
 fn identify(mut args: Args) -> Res {
@@ -465,10 +468,11 @@ fn list_id(ctx: &mut Ctx, mut args: Args) -> Res {
             _ => return Err(Fail::usage(crate::help::NETNS)),
         }
     }
-    let mut m = Msg::new(crate::ctx::RTM_GETNSID, 0, &[0u8; 4]);
+    let mut req = NsidMessage::default();
     if let Some(t) = target {
-        m.u32(4, t as u32);
+        req.attributes.push(NsidAttribute::TargetNsid(t));
     }
+    let m = Msg::typed(crate::ctx::RTM_GETNSID, 0, &req);
     let ids = ctx
         .nl
         .dump_all(m)

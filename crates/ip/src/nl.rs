@@ -3,6 +3,7 @@
 //! build a message, send it, then read the ack, the one answer, or the
 //! whole dump. Extended acks are on, so kernel error texts come back.
 
+use netlink_packet_core::{Emitable, NetlinkHeader};
 use netlink_sys::{protocols::NETLINK_ROUTE, Socket, SocketAddr};
 
 pub const NLMSG_ERROR: u16 = 2;
@@ -56,6 +57,8 @@ impl KernelError {
 
 /// One request being built: header, fixed family struct, attributes.
 pub struct Msg {
+    ty: u16,
+    flags: u16,
     buf: Vec<u8>,
     nests: Vec<usize>,
 }
@@ -67,14 +70,33 @@ fn align4(n: usize) -> usize {
 impl Msg {
     pub fn new(ty: u16, flags: u16, fixed: &[u8]) -> Msg {
         let mut buf = vec![0u8; 16];
-        buf[4..6].copy_from_slice(&ty.to_ne_bytes());
-        buf[6..8].copy_from_slice(&(flags | NLM_F_REQUEST).to_ne_bytes());
         buf.extend_from_slice(fixed);
         buf.resize(align4(buf.len()), 0);
         Msg {
+            ty,
+            flags: flags | NLM_F_REQUEST,
             buf,
             nests: Vec::new(),
         }
+    }
+    /// A request whose body is a typed netlink-packet-route message
+    /// (`LinkMessage`, `AddressMessage`, `RouteMessage`, …: its header
+    /// struct and typed attributes, emitted by the crate).
+    pub fn typed<M: Emitable>(ty: u16, flags: u16, body: &M) -> Msg {
+        let mut m = Msg::new(ty, flags, &[]);
+        let start = m.buf.len();
+        m.buf.resize(start + body.buffer_len(), 0);
+        body.emit(&mut m.buf[start..]);
+        m.buf.resize(align4(m.buf.len()), 0);
+        m
+    }
+    /// Append typed attributes (`LinkAttribute`, `RouteAttribute`, …).
+    pub fn nla<A: Emitable>(&mut self, a: &A) -> &mut Msg {
+        let start = self.buf.len();
+        self.buf.resize(start + a.buffer_len(), 0);
+        a.emit(&mut self.buf[start..]);
+        self.buf.resize(align4(self.buf.len()), 0);
+        self
     }
     pub fn attr(&mut self, ty: u16, data: &[u8]) -> &mut Msg {
         let len = 4 + data.len();
@@ -130,15 +152,19 @@ impl Msg {
     pub fn fixed_mut(&mut self) -> &mut [u8] {
         &mut self.buf[16..]
     }
+    /// Frame it: netlink-packet-core's `NetlinkHeader` (length, type,
+    /// flags, sequence; port 0 = the kernel fills it in).
     fn finish(&mut self, seq: u32) -> &[u8] {
-        let len = self.buf.len() as u32;
-        self.buf[0..4].copy_from_slice(&len.to_ne_bytes());
-        self.buf[8..12].copy_from_slice(&seq.to_ne_bytes());
+        let mut hdr = NetlinkHeader::default();
+        hdr.length = self.buf.len() as u32;
+        hdr.message_type = self.ty;
+        hdr.flags = self.flags;
+        hdr.sequence_number = seq;
+        hdr.emit(&mut self.buf[..16]);
         &self.buf
     }
     fn add_flags(&mut self, f: u16) {
-        let old = u16::from_ne_bytes([self.buf[6], self.buf[7]]);
-        self.buf[6..8].copy_from_slice(&(old | f).to_ne_bytes());
+        self.flags |= f;
     }
 }
 

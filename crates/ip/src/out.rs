@@ -80,6 +80,16 @@ pub struct Out {
 /// `fmt` by `v`. A literal `%%` is kept as `%`.
 pub fn fmt1(fmt: &str, v: &str) -> String {
     let mut out = String::with_capacity(fmt.len() + v.len());
+    fmt1_into(&mut out, fmt, v);
+    out
+}
+
+/// `fmt1` appended to `out` (no temporary string).
+fn fmt1_into(out: &mut String, fmt: &str, v: &str) {
+    if fmt == "%s" {
+        out.push_str(v);
+        return;
+    }
     let mut it = fmt.char_indices().peekable();
     let mut done = false;
     while let Some((_, c)) = it.next() {
@@ -101,7 +111,6 @@ pub fn fmt1(fmt: &str, v: &str) -> String {
         out.push_str(v);
         done = true;
     }
-    out
 }
 
 fn json_escape(s: &str, out: &mut String) {
@@ -274,13 +283,15 @@ impl Out {
         if self.json {
             self.j_str(key, v);
         } else {
-            self.buf.push_str(&fmt1(fmt, v));
+            fmt1_into(&mut self.buf, fmt, v);
         }
     }
     /// `print_color_string`: like `s`, the text wrapped in colour codes.
     pub fn cs(&mut self, key: Option<&str>, c: Color, fmt: &str, v: &str) {
         if self.json {
             self.j_str(key, v);
+        } else if self.color.is_none() || c == Color::None {
+            fmt1_into(&mut self.buf, fmt, v);
         } else {
             let t = fmt1(fmt, v);
             self.colored(c, &t);
@@ -300,18 +311,36 @@ impl Out {
             _ => self.buf.push_str(text),
         }
     }
+    /// `colored` of `text` followed by a space inside the colour (the
+    /// printers' `"%s "`), without a temporary string.
+    pub fn colored_sp(&mut self, c: Color, text: &str) {
+        if self.json {
+            return;
+        }
+        match self.color {
+            Some(dark) if c != Color::None => {
+                self.buf.push_str(c.code(dark));
+                self.buf.push_str(text);
+                self.buf.push_str(" \x1b[0m");
+            }
+            _ => {
+                self.buf.push_str(text);
+                self.buf.push(' ');
+            }
+        }
+    }
     pub fn u(&mut self, key: Option<&str>, fmt: &str, v: u64) {
         if self.json {
             self.j_u(key, v);
         } else {
-            self.buf.push_str(&fmt1(fmt, &v.to_string()));
+            fmt1_into(&mut self.buf, fmt, &v.to_string());
         }
     }
     pub fn i(&mut self, key: Option<&str>, fmt: &str, v: i64) {
         if self.json {
             self.j_i(key, v);
         } else {
-            self.buf.push_str(&fmt1(fmt, &v.to_string()));
+            fmt1_into(&mut self.buf, fmt, &v.to_string());
         }
     }
     /// Bool: JSON `key: true/false`, text `fmt` as it is (it names the flag).
@@ -320,7 +349,7 @@ impl Out {
             self.j_bool(key, v);
         } else {
             let t = if v { "true" } else { "false" };
-            self.buf.push_str(&fmt1(fmt, t));
+            fmt1_into(&mut self.buf, fmt, t);
         }
     }
     /// On/off as the link printers show them: JSON bool, text `fmt` + on/off.
@@ -328,7 +357,7 @@ impl Out {
         if self.json {
             self.j_bool(Some(key), v);
         } else {
-            self.buf.push_str(&fmt1(fmt, if v { "on" } else { "off" }));
+            fmt1_into(&mut self.buf, fmt, if v { "on" } else { "off" });
         }
     }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //! `ip rule` (iprule.c): list/flush with its filter, add/delete.
 
+use netlink_packet_route::rule::{RuleHeader, RuleMessage};
+
 use crate::attr::Tb;
 use crate::cli::{matches, Args, AF_INET, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE};
@@ -77,19 +79,18 @@ struct Filter {
 /// fib_rule_hdr fields: family, dst_len, src_len, tos, table, action, flags, attributes.
 type Frh<'a> = (u8, u8, u8, u8, u8, u8, u32, Tb<'a>);
 
+/// The fib_rule_hdr through netlink-packet-route's `RuleHeader`.
 fn frh(d: &[u8]) -> Option<Frh<'_>> {
-    if d.len() < 12 {
-        return None;
-    }
+    let h = RuleHeader::parse(d).ok()?;
     Some((
-        d[0],
-        d[1],
-        d[2],
-        d[3],
-        d[4],
-        d[7],
-        crate::attr::u32_at(d, 8),
-        Tb::parse(&d[12..]),
+        h.family.into(),
+        h.dst_len,
+        h.src_len,
+        h.tos,
+        h.table,
+        h.action.into(),
+        h.flags.bits(),
+        Tb::parse(d.get(12..)?),
     ))
 }
 
@@ -213,11 +214,11 @@ fn list(ctx: &mut Ctx, mut args: Args, flush: bool) -> Res {
             f.dst = get_prefix(&v, af)?;
         }
     }
-    let mut hdr = [0u8; 12];
-    hdr[0] = af;
+    let mut req = RuleMessage::default();
+    req.header.family = af.into();
     let rules = ctx
         .nl
-        .dump_all(Msg::new(RTM_GETRULE, 0, &hdr))
+        .dump_all(Msg::typed(RTM_GETRULE, 0, &req))
         .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))?;
     if flush {
         for (ty, d) in &rules {

@@ -2,9 +2,11 @@
 //! `ip tuntap` (iptuntap.c): add/del through /dev/net/tun ioctls, show
 //! from a link dump plus the tun sysfs properties.
 
+use netlink_packet_route::link::{InfoKind, LinkAttribute, LinkInfo};
+
 use crate::attr::Tb;
 use crate::cli::{matches, Args};
-use crate::ctx::{ifinfomsg, Ctx, RTM_GETLINK, RTM_NEWLINK};
+use crate::ctx::{link_header, link_msg, Ctx, RTM_GETLINK, RTM_NEWLINK};
 use crate::err::{duparg2, invarg, Fail, Res};
 use crate::link::show::{IFLA_IFNAME, IFLA_INFO_KIND, IFLA_LINKINFO};
 use crate::nl::Msg;
@@ -276,10 +278,11 @@ fn show_processes(o: &mut crate::out::Out, name: &str) {
 }
 
 fn show(ctx: &mut Ctx) -> Res {
-    let mut m = Msg::new(RTM_GETLINK, 0, &ifinfomsg(0, 0, 0, 0));
-    m.nest_start(IFLA_LINKINFO);
-    m.attr(IFLA_INFO_KIND, b"tun");
-    m.nest_end();
+    let req = link_msg(
+        link_header(0, 0, 0, 0),
+        vec![LinkAttribute::LinkInfo(vec![LinkInfo::Kind(InfoKind::Tun)])],
+    );
+    let m = Msg::typed(RTM_GETLINK, 0, &req);
     let links = ctx
         .nl
         .dump_all(m)

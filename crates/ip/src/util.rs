@@ -236,7 +236,7 @@ pub fn addr_match(a: &[u8], b: &[u8], bits: i32) -> bool {
 /// An address attribute as text (`rt_addr_n2a`): by length, IPv4 or IPv6.
 pub fn fmt_addr(family: u8, v: &[u8]) -> String {
     match (family, v.len()) {
-        (AF_INET, 4) | (AF_UNSPEC, 4) => Ipv4Addr::new(v[0], v[1], v[2], v[3]).to_string(),
+        (AF_INET, 4) | (AF_UNSPEC, 4) => fmt_ipv4(v[0], v[1], v[2], v[3]),
         (AF_INET6, 16) | (AF_UNSPEC, 16) => {
             let mut b = [0u8; 16];
             b.copy_from_slice(v);
@@ -245,6 +245,25 @@ pub fn fmt_addr(family: u8, v: &[u8]) -> String {
         (AF_PACKET, _) | (AF_BRIDGE, _) => fmt_lladdr(v),
         _ => "???".to_string(),
     }
+}
+
+/// Dotted quad, written directly (Ipv4Addr's Display goes through a
+/// padding-aware formatter: measurable with 10k routes).
+pub fn fmt_ipv4(a: u8, b: u8, c: u8, d: u8) -> String {
+    let mut s = String::with_capacity(15);
+    for (i, o) in [a, b, c, d].into_iter().enumerate() {
+        if i > 0 {
+            s.push('.');
+        }
+        if o >= 100 {
+            s.push((b'0' + o / 100) as char);
+        }
+        if o >= 10 {
+            s.push((b'0' + o / 10 % 10) as char);
+        }
+        s.push((b'0' + o % 10) as char);
+    }
+    s
 }
 
 /// IPv6 as glibc's inet_ntop writes it (IPv4-mapped/compatible tails too).
@@ -277,8 +296,16 @@ pub fn fmt_ll(v: &[u8], hwtype: u16) -> String {
 }
 
 pub fn fmt_lladdr(v: &[u8]) -> String {
-    let parts: Vec<String> = v.iter().map(|b| format!("{b:02x}")).collect();
-    parts.join(":")
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(v.len() * 3);
+    for (i, b) in v.iter().enumerate() {
+        if i > 0 {
+            s.push(':');
+        }
+        s.push(HEX[(b >> 4) as usize] as char);
+        s.push(HEX[(b & 15) as usize] as char);
+    }
+    s
 }
 
 /// `ll_addr_a2n` for colon-hex addresses; the error is iproute2's text.

@@ -3,17 +3,24 @@
 //! `ipaddr_list_flush_or_save`, `ipaddr_filter`, `print_addrinfo`,
 //! `ipaddr_flush`): fetch links and addresses, filter, print.
 
+use std::net::IpAddr;
+
+use netlink_packet_core::Parseable;
+use netlink_packet_route::address::AddressMessage;
+use netlink_packet_route::link::{InfoKind, LinkAttribute, LinkInfo};
+
+pub use super::decode::{fmt_ip, ifa, ip_bytes, Ifa};
 use crate::attr::Tb;
 use crate::cli::{matches, Args, AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC};
 use crate::ctx::{
-    ifinfomsg, Ctx, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR,
+    ext_mask, link_header, link_msg, Ctx, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELADDR,
     RTM_GETADDR, RTM_GETLINK, RTM_NEWADDR,
 };
 use crate::err::{duparg2, invarg, Fail, Res};
 use crate::link::show::{print_linkinfo, print_stats, LinkFilter};
 use crate::nl::Msg;
 use crate::out::Color;
-use crate::util::{addr_match, family_name, fmt_addr, get_prefix, scope_a2n, scope_n2a, Prefix};
+use crate::util::{addr_match, family_name, get_prefix, scope_a2n, scope_n2a, Prefix};
 
 pub const IFA_ADDRESS: u16 = 1;
 pub const IFA_LOCAL: u16 = 2;
@@ -61,39 +68,6 @@ pub struct AddrFilter {
     pub oneline: bool,
 }
 
-/// A decoded ifaddrmsg.
-pub struct Ifa<'a> {
-    pub family: u8,
-    pub prefixlen: u8,
-    pub flags: u8,
-    pub scope: u8,
-    pub index: u32,
-    pub tb: Tb<'a>,
-}
-
-pub fn ifa(data: &[u8]) -> Option<Ifa<'_>> {
-    if data.len() < 8 {
-        return None;
-    }
-    Some(Ifa {
-        family: data[0],
-        prefixlen: data[1],
-        flags: data[2],
-        scope: data[3],
-        index: crate::attr::u32_at(data, 4),
-        tb: Tb::parse(&data[8..]),
-    })
-}
-
-impl Ifa<'_> {
-    pub fn all_flags(&self) -> u32 {
-        self.tb.u32(IFA_FLAGS).unwrap_or(self.flags as u32)
-    }
-    pub fn local(&self) -> Option<&[u8]> {
-        self.tb.get(IFA_LOCAL).or_else(|| self.tb.get(IFA_ADDRESS))
-    }
-}
-
 fn glob(pat: &str, s: &str) -> bool {
     match pat.split_once('*') {
         None => pat == s,
@@ -116,8 +90,8 @@ fn addr_passes(ctx: &mut Ctx, f: &AddrFilter, a: &Ifa) -> bool {
         return false;
     }
     if let Some(l) = &f.label {
-        let label = match a.tb.str(IFA_LABEL) {
-            Some(s) => s.to_string(),
+        let label = match &a.label {
+            Some(s) => s.clone(),
             None => ctx.name_of(a.index),
         };
         if !glob(l, &label) {
@@ -125,12 +99,12 @@ fn addr_passes(ctx: &mut Ctx, f: &AddrFilter, a: &Ifa) -> bool {
         }
     }
     if f.pfx.family != 0 && f.pfx.bitlen > 0 {
-        match a.local() {
+        match a.local().map(|ip| ip_bytes(&ip)) {
             Some(v)
                 if (v.len() == 4 && f.pfx.family == AF_INET)
                     || (v.len() == 16 && f.pfx.family == AF_INET6) =>
             {
-                if !addr_match(v, f.pfx.bytes(), f.pfx.bitlen) {
+                if !addr_match(&v, f.pfx.bytes(), f.pfx.bitlen) {
                     return false;
                 }
             }
@@ -167,39 +141,37 @@ pub fn print_addrinfo(ctx: &mut Ctx, msg_ty: u16, a: &Ifa, oneline_prefix: bool)
     let flags = a.all_flags();
     if let Some(local) = a.local() {
         let fc = Color::family(a.family);
-        ctx.out
-            .cs(Some("local"), fc, "%s", &fmt_addr(a.family, local));
-        if let Some(addr) = a.tb.get(IFA_ADDRESS) {
+        ctx.out.cs(Some("local"), fc, "%s", &fmt_ip(&local));
+        if let Some(addr) = a.address {
             if addr != local {
                 ctx.out.fp(" peer ");
-                ctx.out
-                    .cs(Some("address"), fc, "%s", &fmt_addr(a.family, addr));
+                ctx.out.cs(Some("address"), fc, "%s", &fmt_ip(&addr));
             }
         }
         ctx.out.i(Some("prefixlen"), "/%d ", a.prefixlen as i64);
-        if let Some(m) = a.tb.u32(IFA_RT_PRIORITY) {
+        if let Some(m) = a.metric {
             ctx.out.u(Some("metric"), "metric %u ", m as u64);
         }
     }
     if brief {
         return;
     }
-    if let Some(b) = a.tb.get(IFA_BROADCAST) {
+    if let Some(b) = a.broadcast {
         ctx.out.fp("brd ");
         ctx.out.cs(
             Some("broadcast"),
             Color::family(a.family),
             "%s ",
-            &fmt_addr(a.family, b),
+            &fmt_ip(&IpAddr::V4(b)),
         );
     }
-    if let Some(b) = a.tb.get(IFA_ANYCAST) {
+    if let Some(b) = a.anycast {
         ctx.out.fp("any ");
         ctx.out.cs(
             Some("anycast"),
             Color::family(a.family),
             "%s ",
-            &fmt_addr(a.family, b),
+            &fmt_ip(&IpAddr::V6(b)),
         );
     }
     ctx.out.s(Some("scope"), "scope %s ", &scope_n2a(a.scope));
@@ -226,12 +198,12 @@ pub fn print_addrinfo(ctx: &mut Ctx, msg_ty: u16, a: &Ifa, oneline_prefix: bool)
             ctx.out.fp(&format!("flags {fl:02x} "));
         }
     }
-    if let Some(l) = a.tb.str(IFA_LABEL) {
+    if let Some(l) = &a.label {
         ctx.out.s(Some("label"), "%s", l);
     }
-    if let Some(ci) = a.tb.get(IFA_CACHEINFO) {
-        let prefered = crate::attr::u32_at(ci, 0);
-        let valid = crate::attr::u32_at(ci, 4);
+    if let Some(ci) = &a.cacheinfo {
+        let prefered = ci.ifa_preferred;
+        let valid = ci.ifa_valid;
         ctx.out.nl();
         ctx.out.fp("       valid_lft ");
         if valid == u32::MAX {
@@ -257,10 +229,10 @@ pub fn print_addrinfo(ctx: &mut Ctx, msg_ty: u16, a: &Ifa, oneline_prefix: bool)
 
 /// Dump addresses (of one link when `index` is set).
 pub fn dump_addrs(ctx: &mut Ctx, family: u8, index: u32) -> Res<Vec<(u16, Vec<u8>)>> {
-    let mut fixed = vec![0u8; 8];
-    fixed[0] = family;
-    fixed[4..8].copy_from_slice(&index.to_ne_bytes());
-    let m = Msg::new(RTM_GETADDR, 0, &fixed);
+    let mut req = AddressMessage::default();
+    req.header.family = family.into();
+    req.header.index = index;
+    let m = Msg::typed(RTM_GETADDR, 0, &req);
     ctx.nl
         .dump_all(m)
         .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))
@@ -387,27 +359,37 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
     }
     // links: one (by index) or all
     let links: Vec<(u16, Vec<u8>)> = if f.link.ifindex != 0 {
-        let mut m = Msg::new(RTM_GETLINK, 0, &ifinfomsg(0, f.link.ifindex, 0, 0));
-        m.u32(IFLA_EXT_MASK, if do_link { RTEXT_FILTER_VF } else { ext });
+        let mask = ext_mask(if do_link { RTEXT_FILTER_VF } else { ext });
+        let req = link_msg(
+            link_header(0, f.link.ifindex, 0, 0),
+            vec![LinkAttribute::ExtMask(mask)],
+        );
+        let m = Msg::typed(RTM_GETLINK, 0, &req);
         match ctx.nl.request(m) {
             Ok(r) => vec![r],
             Err(e) => return Err(crate::err::kernel(&e)),
         }
     } else {
         // iplink_filter_req: the kernel filters by master and kind
-        let mut m = Msg::new(RTM_GETLINK, 0, &ifinfomsg(0, 0, 0, 0));
-        m.u32(IFLA_EXT_MASK, RTEXT_FILTER_VF);
+        let mut attrs = vec![LinkAttribute::ExtMask(ext_mask(RTEXT_FILTER_VF))];
         if f.link.master != 0 {
-            m.u32(crate::link::show::IFLA_MASTER, f.link.master as u32);
+            attrs.push(LinkAttribute::Controller(f.link.master as u32));
         }
         if let Some(k) = &f.link.kind {
-            m.nest_start(crate::link::show::IFLA_LINKINFO);
-            m.attr(crate::link::show::IFLA_INFO_KIND, k.as_bytes());
-            m.nest_end();
+            attrs.push(LinkAttribute::LinkInfo(vec![LinkInfo::Kind(
+                InfoKind::from(k.as_str()),
+            )]));
         }
-        ctx.nl
+        let m = Msg::typed(RTM_GETLINK, 0, &link_msg(link_header(0, 0, 0, 0), attrs));
+        let all = f.link.master == 0 && f.link.kind.is_none();
+        let links = ctx
+            .nl
             .dump_all(m)
-            .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))?
+            .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))?;
+        if all {
+            ctx.remember_links(&links);
+        }
+        links
     };
     let family = if f.link.ifindex != 0 && f.link.group.is_none() && link_style {
         AF_PACKET
@@ -419,12 +401,25 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
     if family != AF_PACKET {
         addrs = dump_addrs(ctx, family, f.link.ifindex)?;
     }
+    // Each link's addresses, in dump order, found once (not a scan of
+    // every address per link: that was quadratic with 1000 links).
+    let mut by_index: std::collections::HashMap<u32, Vec<usize>> = Default::default();
+    for (i, (_, d)) in addrs.iter().enumerate() {
+        if d.len() >= 8 {
+            by_index
+                .entry(crate::attr::u32_at(d, 4))
+                .or_default()
+                .push(i);
+        }
+    }
+    let none: Vec<usize> = Vec::new();
     ctx.out.start();
     for (ty, data) in &links {
         let Some((ifi, _)) = crate::link::show::ifinfo(data) else {
             continue;
         };
-        if family != AF_PACKET && !link_has_match(ctx, &f, ifi.index, &addrs) {
+        let mine = by_index.get(&ifi.index).unwrap_or(&none);
+        if family != AF_PACKET && !link_has_match(ctx, &f, mine.iter().map(|&i| &addrs[i].1)) {
             continue;
         }
         ctx.out.obj_open(None);
@@ -434,7 +429,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
         }
         if res >= 0 && family != AF_PACKET {
             ctx.out.arr_open(Some("addr_info"));
-            for (aty, adata) in &addrs {
+            for (aty, adata) in mine.iter().map(|&i| &addrs[i]) {
                 if *aty != RTM_NEWADDR {
                     continue;
                 }
@@ -474,13 +469,14 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
 
 /// `ipaddr_filter`: keep a link if one of its addresses passes, or (without
 /// a family) if it has none at all.
-fn link_has_match(ctx: &mut Ctx, f: &AddrFilter, index: u32, addrs: &[(u16, Vec<u8>)]) -> bool {
+fn link_has_match<'a>(
+    ctx: &mut Ctx,
+    f: &AddrFilter,
+    mine: impl Iterator<Item = &'a Vec<u8>>,
+) -> bool {
     let mut missing = true;
-    for (_, d) in addrs {
+    for d in mine {
         let Some(a) = ifa(d) else { continue };
-        if a.index != index {
-            continue;
-        }
         missing = false;
         if f.link.family != 0 && f.link.family != a.family {
             continue;
@@ -534,10 +530,11 @@ fn flush_addrs(ctx: &mut Ctx, f: &AddrFilter) -> Res {
             if !addr_passes(ctx, f, &a) {
                 continue;
             }
-            let mut m = Msg::new(RTM_DELADDR, 0, &d[..8]);
-            for (t, v) in crate::attr::iter(&d[8..]) {
-                m.attr(t, v);
-            }
+            // the answer itself, re-emitted by the crate as the request
+            let Ok(req) = AddressMessage::parse(d.as_slice()) else {
+                continue;
+            };
+            let m = Msg::typed(RTM_DELADDR, 0, &req);
             match ctx.nl.talk(m) {
                 Ok(()) => flushed += 1,
                 Err(e) if e.errno == libc::EADDRNOTAVAIL || e.errno == libc::ENOENT => {}

@@ -2,9 +2,17 @@
 //! `ip address`: show/flush (list.rs) and add/change/replace/del
 //! (ipaddress.c `do_ipaddr`, `ipaddr_modify`).
 
+mod decode;
 pub mod list;
 #[cfg(test)]
 mod tests;
+
+use std::net::IpAddr;
+
+use netlink_packet_core::DefaultNla;
+use netlink_packet_route::address::{
+    AddressAttribute, AddressFlags, AddressHeader, AddressMessage, CacheInfo,
+};
 
 use crate::cli::{matches, Args, AF_INET, AF_INET6, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELADDR, RTM_NEWADDR};
@@ -273,12 +281,54 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
     fixed[2] = ifa_flags_byte;
     fixed[3] = scope;
     fixed[4..8].copy_from_slice(&index.to_ne_bytes());
-    let mut m = Msg::new(cmd, flags, &fixed);
-    for (t, v) in &attrs {
-        m.attr(*t, v);
-    }
+    let mut req = AddressMessage::default();
+    req.header = AddressHeader::parse(&fixed).map_err(|_| Fail::new(1, "bad ifaddrmsg\n"))?;
+    req.attributes = attrs.into_iter().map(|(t, v)| typed_attr(t, v)).collect();
+    let m = Msg::typed(cmd, flags, &req);
     if !warnings.is_empty() {
         eprint!("{warnings}");
     }
     ctx.nl.talk(m).map_err(|e| crate::err::kernel(&e))
+}
+
+/// One attribute of the request as netlink-packet-route's typed
+/// `AddressAttribute`; a value whose length does not fit the typed form
+/// (an address of another family) goes as the crate's `DefaultNla`.
+fn typed_attr(t: u16, v: Vec<u8>) -> AddressAttribute {
+    let ip = |v: &[u8]| -> Option<IpAddr> {
+        match v.len() {
+            4 => Some(IpAddr::from(<[u8; 4]>::try_from(v).ok()?)),
+            16 => Some(IpAddr::from(<[u8; 16]>::try_from(v).ok()?)),
+            _ => None,
+        }
+    };
+    let u32v = |v: &[u8]| {
+        v.get(..4)
+            .and_then(|b| b.try_into().ok())
+            .map(u32::from_ne_bytes)
+    };
+    let typed = match t {
+        IFA_LOCAL => ip(&v).map(AddressAttribute::Local),
+        IFA_ADDRESS => ip(&v).map(AddressAttribute::Address),
+        IFA_BROADCAST => match ip(&v) {
+            Some(IpAddr::V4(a)) => Some(AddressAttribute::Broadcast(a)),
+            _ => None,
+        },
+        IFA_ANYCAST => match ip(&v) {
+            Some(IpAddr::V6(a)) => Some(AddressAttribute::Anycast(a)),
+            _ => None,
+        },
+        IFA_LABEL => v
+            .split_last()
+            .filter(|(z, _)| **z == 0)
+            .and_then(|(_, s)| std::str::from_utf8(s).ok())
+            .map(|s| AddressAttribute::Label(s.to_string())),
+        IFA_FLAGS => u32v(&v).map(|f| AddressAttribute::Flags(AddressFlags::from_bits_retain(f))),
+        IFA_RT_PRIORITY => u32v(&v).map(AddressAttribute::RoutePriority),
+        IFA_CACHEINFO if v.len() == 16 => {
+            CacheInfo::parse(&v).ok().map(AddressAttribute::CacheInfo)
+        }
+        _ => None,
+    };
+    typed.unwrap_or_else(|| AddressAttribute::Other(DefaultNla::new(t, v)))
 }

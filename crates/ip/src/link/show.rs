@@ -3,11 +3,12 @@
 //! `print_linkinfo`, `print_linkinfo_brief`, `print_link_flags`,
 //! `print_stats64`), shared by `ip link` and `ip addr`.
 
-use crate::attr::{u32_at, u64_at, Tb};
+use crate::attr::{u64_at, Tb};
 use crate::cli::AF_PACKET;
 use crate::ctx::{Ctx, RTM_DELLINK, RTM_NEWLINK};
 use crate::out::Color;
 use crate::util::fmt_ll;
+use netlink_packet_route::link::LinkHeader;
 
 pub const IFLA_ADDRESS: u16 = 1;
 pub const IFLA_BROADCAST: u16 = 2;
@@ -74,18 +75,17 @@ pub struct IfInfo {
     pub flags: u32,
 }
 
+/// The ifinfomsg through netlink-packet-route's `LinkHeader` (ARPHRD_*
+/// values it does not name stay as `Other(u16)`), and the attributes after.
 pub fn ifinfo(data: &[u8]) -> Option<(IfInfo, &[u8])> {
-    if data.len() < 16 {
-        return None;
-    }
-    let ty = u16::from_ne_bytes([data[2], data[3]]);
+    let h = LinkHeader::parse(data).ok()?;
     Some((
         IfInfo {
-            ty,
-            index: u32_at(data, 4),
-            flags: u32_at(data, 8),
+            ty: h.link_layer_type.into(),
+            index: h.index,
+            flags: h.flags.bits(),
         },
-        &data[16..],
+        data.get(16..)?,
     ))
 }
 

@@ -7,6 +7,8 @@ pub mod show;
 #[cfg(test)]
 mod tests;
 
+use netlink_packet_route::route::{RouteAttribute, RouteMessage};
+
 use crate::attr::Tb;
 use crate::cli::{matches, read_family, Args, AF_INET, AF_INET6, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELROUTE, RTM_GETROUTE, RTM_NEWROUTE};
@@ -220,14 +222,15 @@ fn dump(
         flags: if f.cloned == 1 { RTM_F_CLONED } else { 0 },
         ..Default::default()
     };
-    let mut m = Msg::new(RTM_GETROUTE, 0, &r.bytes());
+    let mut req = RouteMessage::default();
+    req.header = r.header();
     if f.tb != 0 {
-        m.u32(RTA_TABLE, f.tb);
+        req.attributes.push(RouteAttribute::Table(f.tb));
     }
     if f.oif != 0 {
-        m.u32(RTA_OIF, f.oif);
+        req.attributes.push(RouteAttribute::Oif(f.oif));
     }
-    ctx.nl.dump_all(m)
+    ctx.nl.dump_all(Msg::typed(RTM_GETROUTE, 0, &req))
 }
 
 fn flush_routes(ctx: &mut Ctx, f: &RouteFilter, family: u8) -> Res {

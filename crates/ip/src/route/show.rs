@@ -2,6 +2,9 @@
 //! Route records: the listing filter and the printer (iproute.c
 //! `filter_nlmsg`, `print_route` and its helpers).
 
+use netlink_packet_core::Emitable;
+use netlink_packet_route::route::{RouteFlags, RouteHeader};
+
 use crate::attr::{u32_at, Tb};
 use crate::cli::{AF_INET, AF_INET6};
 use crate::ctx::{Ctx, RTM_DELROUTE, RTM_NEWROUTE};
@@ -51,35 +54,38 @@ pub struct Rtm {
 }
 
 impl Rtm {
+    /// The rtmsg through netlink-packet-route's `RouteHeader` (its enums
+    /// keep unknown values as `Other(u8)`, so nothing is lost).
     pub fn parse(d: &[u8]) -> Option<Rtm> {
-        if d.len() < 12 {
-            return None;
-        }
+        let h = RouteHeader::parse(d).ok()?;
         Some(Rtm {
-            family: d[0],
-            dst_len: d[1],
-            src_len: d[2],
-            tos: d[3],
-            table: d[4],
-            protocol: d[5],
-            scope: d[6],
-            ty: d[7],
-            flags: u32_at(d, 8),
+            family: h.address_family.into(),
+            dst_len: h.destination_prefix_length,
+            src_len: h.source_prefix_length,
+            tos: h.tos,
+            table: h.table,
+            protocol: h.protocol.into(),
+            scope: h.scope.into(),
+            ty: h.kind.into(),
+            flags: h.flags.bits(),
         })
+    }
+    pub fn header(&self) -> RouteHeader {
+        RouteHeader {
+            address_family: self.family.into(),
+            destination_prefix_length: self.dst_len,
+            source_prefix_length: self.src_len,
+            tos: self.tos,
+            table: self.table,
+            protocol: self.protocol.into(),
+            scope: self.scope.into(),
+            kind: self.ty.into(),
+            flags: RouteFlags::from_bits_retain(self.flags),
+        }
     }
     pub fn bytes(&self) -> [u8; 12] {
         let mut b = [0u8; 12];
-        b[..8].copy_from_slice(&[
-            self.family,
-            self.dst_len,
-            self.src_len,
-            self.tos,
-            self.table,
-            self.protocol,
-            self.scope,
-            self.ty,
-        ]);
-        b[8..].copy_from_slice(&self.flags.to_ne_bytes());
+        self.header().emit(&mut b);
         b
     }
 }
@@ -489,7 +495,7 @@ fn gateway(ctx: &mut Ctx, family: u8, g: &[u8]) {
         ctx.out.j_str(Some("gateway"), &s);
     } else {
         ctx.out.fp("via ");
-        ctx.out.colored(Color::family(family), &format!("{s} "));
+        ctx.out.colored_sp(Color::family(family), &s);
     }
 }
 
@@ -498,8 +504,9 @@ fn ifidx(ctx: &mut Ctx, idx: u32, prefix: &str) {
     if ctx.out.json {
         ctx.out.j_str(Some(prefix), &name);
     } else {
-        ctx.out.fp(&format!("{prefix} "));
-        ctx.out.colored(Color::Ifname, &format!("{name} "));
+        ctx.out.fp(prefix);
+        ctx.out.fp(" ");
+        ctx.out.colored_sp(Color::Ifname, &name);
     }
 }
 
