@@ -15,9 +15,9 @@ use crate::parse::{Cmd, Table};
 use crate::table::*;
 use crate::template::{Filter, Net};
 
-/// nfct_filter_init: --mask-src/--mask-dst turn the exact address into a
-/// network comparison.
-pub fn filter_for(cmd: &Cmd) -> Result<(crate::template::Template, Option<Net>, Option<Net>)> {
+/// The command's filter (nfct_filter_init): --mask-src/--mask-dst turn the
+/// exact address into a network comparison.
+pub fn filter_for(cmd: &Cmd) -> Result<Filter> {
     if cmd.options & O_MASK_SRC != 0 && cmd.options & O_ORIG_SRC == 0 {
         return param("Can't use --mask-src without --src");
     }
@@ -50,7 +50,13 @@ pub fn filter_for(cmd: &Cmd) -> Result<(crate::template::Template, Option<Net>, 
     if dst.is_some() {
         tmpl.orig.dst = None;
     }
-    Ok((tmpl, src, dst))
+    Ok(Filter {
+        options: cmd.options,
+        family: cmd.family,
+        tmpl,
+        net_src: src,
+        net_dst: dst,
+    })
 }
 
 fn fail(e: &Error, command: u32) -> crate::error::Fail {
@@ -92,14 +98,8 @@ pub fn list(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
             }
         }
     };
-    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
-    let filter = Filter {
-        options: cmd.options,
-        family: cmd.family,
-        tmpl: &tmpl,
-        net_src,
-        net_dst,
-    };
+    let filter = filter_for(cmd)?;
+    let tmpl = &filter.tmpl;
     let plain = matches!(cmd.table, Table::Conntrack | Table::Expect);
     // Entries are printed as they arrive: a big table is never held whole.
     let seq = sock.next_seq();
@@ -138,14 +138,7 @@ pub fn list(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
 /// dump after entries deleted meanwhile; one that vanished between the dump
 /// and its delete (ENOENT) is skipped.
 pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
-    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
-    let filter = Filter {
-        options: cmd.options,
-        family: cmd.family,
-        tmpl: &tmpl,
-        net_src,
-        net_dst,
-    };
+    let filter = filter_for(cmd)?;
     let mut modifier = Socket::open().map_err(|e| fail(&e, CT_DELETE))?;
     let seq = sock.next_seq();
     let req = ct_request(IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq, cmd.family, None);
@@ -190,14 +183,8 @@ fn cmp_tuple_only(want: &Tuple, l3: Option<u8>, got: Option<&Tuple>, fam: u8) ->
 }
 
 pub fn update(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
-    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
-    let filter = Filter {
-        options: cmd.options,
-        family: cmd.family,
-        tmpl: &tmpl,
-        net_src,
-        net_dst,
-    };
+    let filter = filter_for(cmd)?;
+    let tmpl = &filter.tmpl;
     let entries = dump(sock, IPCTNL_MSG_CT_GET, cmd.family).map_err(|e| fail(&e, cmd.command))?;
     for ct in entries {
         if filter.nat_rejects(&ct) || filter.label_rejects(&ct) || filter.network_rejects(&ct) {
@@ -218,7 +205,7 @@ pub fn update(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
         {
             continue;
         }
-        let new = updated(cmd, &tmpl, &ct);
+        let new = updated(cmd, tmpl, &ct);
         if unchanged(&new, &ct) {
             continue;
         }
@@ -331,14 +318,7 @@ pub fn get(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
         Ok(())
     })
     .map_err(|e| fail(&e, cmd.command))?;
-    let (tmpl, net_src, net_dst) = filter_for(cmd)?;
-    let filter = Filter {
-        options: cmd.options,
-        family: cmd.family,
-        tmpl: &tmpl,
-        net_src,
-        net_dst,
-    };
+    let filter = filter_for(cmd)?;
     for ct in got {
         if filter.rejects(&ct) {
             continue;

@@ -12,7 +12,6 @@ use nfnl::{Error, Socket};
 use crate::error::{errno_of, other, prefix, Result};
 use crate::parse::{Cmd, EV_DEL, EV_NEW, EV_UPD, O_CL, O_EXT, O_IDF, O_KTMS, O_SAVE, O_TMS, O_XML};
 use crate::print::Flags;
-use crate::template::Filter;
 
 static STOP: AtomicBool = AtomicBool::new(false);
 
@@ -148,14 +147,7 @@ pub fn run(cmd: &Cmd, expect: bool) -> Result<()> {
             rcvbuf(sock.as_raw_fd())
         );
     }
-    let (tmpl, net_src, net_dst) = crate::commands::filter_for(cmd)?;
-    let filter = Filter {
-        options: cmd.options,
-        family: cmd.family,
-        tmpl: &tmpl,
-        net_src,
-        net_dst,
-    };
+    let filter = crate::commands::filter_for(cmd)?;
     install_handlers();
     let mut counter = 0u32;
     let mut xml_open = false;

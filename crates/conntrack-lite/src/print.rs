@@ -111,7 +111,8 @@ fn put_counters(out: &mut Vec<u8>, c: Option<nfnl::ctnetlink::Counters>) {
 pub fn ctime(secs: i64) -> String {
     // SAFETY: localtime_r fills the tm we own; a zeroed tm is a valid value.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    let t: libc::time_t = secs as libc::time_t;
+    // The width of time_t is the libc's (musl changed it); inferred, not named.
+    let t = secs as _;
     // SAFETY: both pointers are valid for the call.
     if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
         return secs.to_string();

@@ -23,166 +23,172 @@ pub enum Field {
     Ignored,
 }
 
+/// One option column a protocol adds: what it sets, its name in messages,
+/// the long option that also names it, and whether each command allows it
+/// (0 illegal, 1 compulsory, 2 optional, 3 coupled; commands in the order
+/// of `table::COMMANDS_V_OPTIONS`' rows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub field: Field,
+    pub name: &'static str,
+    pub alias: Option<&'static str>,
+    pub legal: &'static [u8; NUMBER_OF_CMD],
+}
+
+/// How a protocol's columns are laid out.
+#[derive(Debug)]
+enum Layout {
+    /// Port columns (GRE: key columns), with or without `--state`, then
+    /// protocol-specific columns.
+    Ports {
+        keys: bool,
+        state: bool,
+        extra: &'static [Column],
+    },
+    /// ICMP's type, code and id, named as the options are.
+    Icmp,
+}
+
 #[derive(Debug)]
 pub struct Proto {
     pub name: &'static str,
     pub num: u8,
-    /// Long options: (name, field); the flag bit is the field's column.
-    pub opts: &'static [(&'static str, usize)],
-    /// Per column: what it sets, and its name in messages.
-    pub columns: &'static [(Field, &'static str)],
-    /// Legality per command (rows as in `table::COMMANDS_V_OPTIONS`).
-    pub matrix: [&'static [u8]; NUMBER_OF_CMD],
+    /// Long options in conntrack's order (it matters for getopt's ambiguity
+    /// messages); each is a column's name or alias.
+    opts: &'static str,
+    layout: Layout,
     /// Messages when neither orig nor reply ports are complete (coupled "3").
     pub coupled: Option<(&'static str, &'static str)>,
     pub states: &'static [&'static str],
     pub state_err: &'static str,
 }
 
-const PORT_COLUMNS: &[(Field, &str)] = &[
-    (Field::OrigSport, "sport"),
-    (Field::OrigDport, "dport"),
-    (Field::ReplSport, "reply-port-src"),
-    (Field::ReplDport, "reply-port-dst"),
-    (Field::MaskSport, "mask-port-src"),
-    (Field::MaskDport, "mask-port-dst"),
-    (Field::State, "state"),
-    (Field::TupleSport, "tuple-port-src"),
-    (Field::TupleDport, "tuple-port-dst"),
+// Legality rows. Commands: LIST CREATE UPDATE DELETE GET FLUSH EVENT VERSION
+// HELP EXP_LIST EXP_CREATE EXP_DELETE EXP_GET EXP_FLUSH EXP_EVENT COUNT
+// EXP_COUNT STATS EXP_STATS ADD.
+const ORIG: &[u8; NUMBER_OF_CMD] = &[2, 3, 2, 2, 3, 0, 2, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 3];
+const REPL: &[u8; NUMBER_OF_CMD] = &[2, 3, 2, 2, 3, 0, 2, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 3];
+const EXPECT: &[u8; NUMBER_OF_CMD] = &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+const STATE: &[u8; NUMBER_OF_CMD] = &[2, 1, 2, 2, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const VTAG: &[u8; NUMBER_OF_CMD] = &[0, 1, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const ROLE: &[u8; NUMBER_OF_CMD] = &[0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const ICMP_TC: &[u8; NUMBER_OF_CMD] = &[2, 1, 2, 2, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+const ICMP_ID: &[u8; NUMBER_OF_CMD] = &[2, 2, 2, 2, 2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2];
+
+/// The port columns in order: field, legality, then the port and the GRE key
+/// spelling of the name and of the alias.
+#[allow(clippy::type_complexity)]
+const PORTS: &[(Field, &[u8; NUMBER_OF_CMD], [&str; 2], [Option<&str>; 2])] = &[
+    (
+        Field::OrigSport,
+        ORIG,
+        ["sport", "srckey"],
+        [Some("orig-port-src"), Some("orig-key-src")],
+    ),
+    (
+        Field::OrigDport,
+        ORIG,
+        ["dport", "dstkey"],
+        [Some("orig-port-dst"), Some("orig-key-dst")],
+    ),
+    (
+        Field::ReplSport,
+        REPL,
+        ["reply-port-src", "reply-key-src"],
+        [None; 2],
+    ),
+    (
+        Field::ReplDport,
+        REPL,
+        ["reply-port-dst", "reply-key-dst"],
+        [None; 2],
+    ),
+    (
+        Field::MaskSport,
+        EXPECT,
+        ["mask-port-src", "mask-key-src"],
+        [None; 2],
+    ),
+    (
+        Field::MaskDport,
+        EXPECT,
+        ["mask-port-dst", "mask-key-dst"],
+        [None; 2],
+    ),
+    (Field::State, STATE, ["state", "state"], [None; 2]),
+    (
+        Field::TupleSport,
+        EXPECT,
+        ["tuple-port-src", "tuple-key-src"],
+        [None; 2],
+    ),
+    (
+        Field::TupleDport,
+        EXPECT,
+        ["tuple-port-dst", "tuple-key-dst"],
+        [None; 2],
+    ),
 ];
 
-const UDP_COLUMNS: &[(Field, &str)] = &[
-    (Field::OrigSport, "sport"),
-    (Field::OrigDport, "dport"),
-    (Field::ReplSport, "reply-port-src"),
-    (Field::ReplDport, "reply-port-dst"),
-    (Field::MaskSport, "mask-port-src"),
-    (Field::MaskDport, "mask-port-dst"),
-    (Field::TupleSport, "tuple-port-src"),
-    (Field::TupleDport, "tuple-port-dst"),
-];
+const fn ignored(name: &'static str, legal: &'static [u8; NUMBER_OF_CMD]) -> Column {
+    Column {
+        field: Field::Ignored,
+        name,
+        alias: None,
+        legal,
+    }
+}
 
-const TCP_OPTS: &[(&str, usize)] = &[
-    ("orig-port-src", 0),
-    ("sport", 0),
-    ("orig-port-dst", 1),
-    ("dport", 1),
-    ("reply-port-src", 2),
-    ("reply-port-dst", 3),
-    ("mask-port-src", 4),
-    ("mask-port-dst", 5),
-    ("state", 6),
-    ("tuple-port-src", 7),
-    ("tuple-port-dst", 8),
-];
+impl Proto {
+    /// The option columns, in flag-bit order.
+    pub fn columns(&self) -> Vec<Column> {
+        match self.layout {
+            Layout::Ports { keys, state, extra } => {
+                let k = usize::from(keys);
+                let ports = PORTS.iter().filter(|c| state || c.0 != Field::State);
+                ports
+                    .map(|&(field, legal, names, aliases)| Column {
+                        field,
+                        name: names[k],
+                        alias: aliases[k],
+                        legal,
+                    })
+                    .chain(extra.iter().copied())
+                    .collect()
+            }
+            // ICMP's options are its columns, in order.
+            Layout::Icmp => self
+                .opts
+                .split_whitespace()
+                .zip([
+                    (Field::IcmpType, ICMP_TC),
+                    (Field::IcmpCode, ICMP_TC),
+                    (Field::IcmpId, ICMP_ID),
+                ])
+                .map(|(name, (field, legal))| Column {
+                    field,
+                    name,
+                    alias: None,
+                    legal,
+                })
+                .collect(),
+        }
+    }
 
-const UDP_OPTS: &[(&str, usize)] = &[
-    ("orig-port-src", 0),
-    ("sport", 0),
-    ("orig-port-dst", 1),
-    ("dport", 1),
-    ("reply-port-src", 2),
-    ("reply-port-dst", 3),
-    ("mask-port-src", 4),
-    ("mask-port-dst", 5),
-    ("tuple-port-src", 6),
-    ("tuple-port-dst", 7),
-];
-
-const SCTP_OPTS: &[(&str, usize)] = &[
-    ("orig-port-src", 0),
-    ("orig-port-dst", 1),
-    ("reply-port-src", 2),
-    ("reply-port-dst", 3),
-    ("mask-port-src", 4),
-    ("mask-port-dst", 5),
-    ("state", 6),
-    ("tuple-port-src", 7),
-    ("tuple-port-dst", 8),
-    ("orig-vtag", 9),
-    ("reply-vtag", 10),
-    ("sport", 0),
-    ("dport", 1),
-];
-
-const SCTP_COLUMNS: &[(Field, &str)] = &[
-    (Field::OrigSport, "sport"),
-    (Field::OrigDport, "dport"),
-    (Field::ReplSport, "reply-port-src"),
-    (Field::ReplDport, "reply-port-dst"),
-    (Field::MaskSport, "mask-port-src"),
-    (Field::MaskDport, "mask-port-dst"),
-    (Field::State, "state"),
-    (Field::TupleSport, "tuple-port-src"),
-    (Field::TupleDport, "tuple-port-dst"),
-    (Field::Ignored, "orig-vtag"),
-    (Field::Ignored, "reply-vtag"),
-];
-
-const DCCP_OPTS: &[(&str, usize)] = &[
-    ("orig-port-src", 0),
-    ("orig-port-dst", 1),
-    ("reply-port-src", 2),
-    ("reply-port-dst", 3),
-    ("mask-port-src", 4),
-    ("mask-port-dst", 5),
-    ("state", 6),
-    ("tuple-port-src", 7),
-    ("tuple-port-dst", 8),
-    ("sport", 0),
-    ("dport", 1),
-    ("role", 9),
-];
-
-const DCCP_COLUMNS: &[(Field, &str)] = &[
-    (Field::OrigSport, "sport"),
-    (Field::OrigDport, "dport"),
-    (Field::ReplSport, "reply-port-src"),
-    (Field::ReplDport, "reply-port-dst"),
-    (Field::MaskSport, "mask-port-src"),
-    (Field::MaskDport, "mask-port-dst"),
-    (Field::State, "state"),
-    (Field::TupleSport, "tuple-port-src"),
-    (Field::TupleDport, "tuple-port-dst"),
-    (Field::Ignored, "role"),
-];
-
-const GRE_OPTS: &[(&str, usize)] = &[
-    ("orig-key-src", 0),
-    ("srckey", 0),
-    ("orig-key-dst", 1),
-    ("dstkey", 1),
-    ("reply-key-src", 2),
-    ("reply-key-dst", 3),
-    ("mask-key-src", 4),
-    ("mask-key-dst", 5),
-    ("tuple-key-src", 6),
-    ("tuple-key-dst", 7),
-];
-
-const GRE_COLUMNS: &[(Field, &str)] = &[
-    (Field::OrigSport, "srckey"),
-    (Field::OrigDport, "dstkey"),
-    (Field::ReplSport, "reply-key-src"),
-    (Field::ReplDport, "reply-key-dst"),
-    (Field::MaskSport, "mask-key-src"),
-    (Field::MaskDport, "mask-key-dst"),
-    (Field::TupleSport, "tuple-key-src"),
-    (Field::TupleDport, "tuple-key-dst"),
-];
-
-const ICMP_OPTS: &[(&str, usize)] = &[("icmp-type", 0), ("icmp-code", 1), ("icmp-id", 2)];
-const ICMPV6_OPTS: &[(&str, usize)] = &[("icmpv6-type", 0), ("icmpv6-code", 1), ("icmpv6-id", 2)];
-const ICMP_COLUMNS: &[(Field, &str)] = &[
-    (Field::IcmpType, "icmp-type"),
-    (Field::IcmpCode, "icmp-code"),
-    (Field::IcmpId, "icmp-id"),
-];
-const ICMPV6_COLUMNS: &[(Field, &str)] = &[
-    (Field::IcmpType, "icmpv6-type"),
-    (Field::IcmpCode, "icmpv6-code"),
-    (Field::IcmpId, "icmpv6-id"),
-];
+    /// The long options with the column each sets.
+    pub fn opts(&self) -> Vec<(&'static str, usize)> {
+        let cols = self.columns();
+        self.opts
+            .split_whitespace()
+            .filter_map(|o| {
+                let col = cols
+                    .iter()
+                    .position(|c| c.name == o || c.alias == Some(o))?;
+                Some((o, col))
+            })
+            .collect()
+    }
+}
 
 pub const TCP_STATES: &[&str] = &[
     "NONE",
@@ -213,138 +219,63 @@ pub const DCCP_STATES: &[&str] = &[
     "INVALID",
 ];
 
-const Z: &[u8] = &[0; 11];
 const PORTS_COUPLED: Option<(&str, &str)> = Some((
     "you have to specify `--sport' and `--dport'",
     "you have to specify `--reply-src-port' and `--reply-dst-port'",
 ));
 
-// Rows: LIST CREATE UPDATE DELETE GET FLUSH EVENT VERSION HELP EXP_LIST
-// EXP_CREATE EXP_DELETE EXP_GET EXP_FLUSH EXP_EVENT COUNT EXP_COUNT STATS
-// EXP_STATS ADD.
-const TCP_MATRIX: [&[u8]; NUMBER_OF_CMD] = [
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 1, 0, 0],
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0],
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 2, 0, 0],
-    Z,
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0],
-    Z,
-    Z,
-    Z,
-    &[1, 1, 0, 0, 1, 1, 0, 1, 1],
-    &[1, 1, 1, 1, 0, 0, 0, 0, 0],
-    &[1, 1, 1, 1, 0, 0, 0, 0, 0],
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    &[3, 3, 3, 3, 0, 0, 1, 0, 0],
-];
+const fn ports(
+    name: &'static str,
+    num: u8,
+    opts: &'static str,
+    state: bool,
+    extra: &'static [Column],
+) -> Proto {
+    Proto {
+        name,
+        num,
+        opts,
+        layout: Layout::Ports {
+            keys: false,
+            state,
+            extra,
+        },
+        coupled: PORTS_COUPLED,
+        states: &[],
+        state_err: "",
+    }
+}
 
-const UDP_MATRIX: [&[u8]; NUMBER_OF_CMD] = [
-    &[2, 2, 2, 2, 0, 0, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 0, 0],
-    &[2, 2, 2, 2, 0, 0, 0, 0],
-    &[2, 2, 2, 2, 0, 0, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 0, 0],
-    Z,
-    &[2, 2, 2, 2, 0, 0, 0, 0],
-    Z,
-    Z,
-    Z,
-    &[1, 1, 0, 0, 1, 1, 1, 1],
-    &[1, 1, 1, 1, 0, 0, 0, 0],
-    &[1, 1, 1, 1, 0, 0, 0, 0],
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    &[3, 3, 3, 3, 0, 0, 0, 0],
-];
+const fn icmp(name: &'static str, num: u8, opts: &'static str) -> Proto {
+    Proto {
+        name,
+        num,
+        opts,
+        layout: Layout::Icmp,
+        coupled: None,
+        states: &[],
+        state_err: "",
+    }
+}
 
-const SCTP_MATRIX: [&[u8]; NUMBER_OF_CMD] = [
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 1, 0, 0, 1, 1],
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 2, 2],
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 2, 0, 0, 2, 2],
-    Z,
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 0, 0],
-    Z,
-    Z,
-    Z,
-    &[1, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0],
-    &[1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
-    &[1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    &[3, 3, 3, 3, 0, 0, 1, 0, 0, 1, 1],
-];
-
-const DCCP_MATRIX: [&[u8]; NUMBER_OF_CMD] = [
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 1, 0, 0, 1],
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 0],
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 0],
-    &[3, 3, 3, 3, 0, 0, 2, 0, 0, 0],
-    Z,
-    &[2, 2, 2, 2, 0, 0, 2, 0, 0, 0],
-    Z,
-    Z,
-    Z,
-    &[1, 1, 0, 0, 1, 1, 0, 1, 1, 0],
-    &[1, 1, 1, 1, 0, 0, 0, 0, 0, 0],
-    &[1, 1, 1, 1, 0, 0, 0, 0, 0, 0],
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    &[3, 3, 3, 3, 0, 0, 1, 0, 0, 1],
-];
-
-const ICMP_MATRIX: [&[u8]; NUMBER_OF_CMD] = [
-    &[2, 2, 2],
-    &[1, 1, 2],
-    &[2, 2, 2],
-    &[2, 2, 2],
-    &[1, 1, 2],
-    Z,
-    &[2, 2, 2],
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    Z,
-    &[1, 1, 2],
-];
+/// Options as TCP and UDP list them: each short alias after its long name.
+const UDP_OPTS: &str = "orig-port-src sport orig-port-dst dport reply-port-src reply-port-dst \
+                        mask-port-src mask-port-dst tuple-port-src tuple-port-dst";
+const TCP_OPTS: &str = "orig-port-src sport orig-port-dst dport reply-port-src reply-port-dst \
+                        mask-port-src mask-port-dst state tuple-port-src tuple-port-dst";
 
 pub static PROTOS: &[Proto] = &[
     // conntrack registers these at the head of a list: lookups see this order.
     Proto {
         name: "gre",
         num: 47,
-        opts: GRE_OPTS,
-        columns: GRE_COLUMNS,
-        matrix: UDP_MATRIX,
+        opts: "orig-key-src srckey orig-key-dst dstkey reply-key-src reply-key-dst \
+               mask-key-src mask-key-dst tuple-key-src tuple-key-dst",
+        layout: Layout::Ports {
+            keys: true,
+            state: false,
+            extra: &[],
+        },
         coupled: Some((
             "you have to specify `--srckey' and `--dstkey'",
             "you have to specify `--reply-src-key' and `--reply-dst-key'",
@@ -352,75 +283,38 @@ pub static PROTOS: &[Proto] = &[
         states: &[],
         state_err: "",
     },
+    icmp("icmpv6", 58, "icmpv6-type icmpv6-code icmpv6-id"),
+    icmp("icmp", 1, "icmp-type icmp-code icmp-id"),
     Proto {
-        name: "icmpv6",
-        num: 58,
-        opts: ICMPV6_OPTS,
-        columns: ICMPV6_COLUMNS,
-        matrix: ICMP_MATRIX,
-        coupled: None,
-        states: &[],
-        state_err: "",
-    },
-    Proto {
-        name: "icmp",
-        num: 1,
-        opts: ICMP_OPTS,
-        columns: ICMP_COLUMNS,
-        matrix: ICMP_MATRIX,
-        coupled: None,
-        states: &[],
-        state_err: "",
-    },
-    Proto {
-        name: "dccp",
-        num: 33,
-        opts: DCCP_OPTS,
-        columns: DCCP_COLUMNS,
-        matrix: DCCP_MATRIX,
-        coupled: PORTS_COUPLED,
         states: DCCP_STATES,
         state_err: "Unknown DCCP state",
+        ..ports(
+            "dccp",
+            33,
+            "orig-port-src orig-port-dst reply-port-src reply-port-dst mask-port-src \
+             mask-port-dst state tuple-port-src tuple-port-dst sport dport role",
+            true,
+            &[ignored("role", ROLE)],
+        )
     },
     Proto {
-        name: "sctp",
-        num: 132,
-        opts: SCTP_OPTS,
-        columns: SCTP_COLUMNS,
-        matrix: SCTP_MATRIX,
-        coupled: PORTS_COUPLED,
         states: SCTP_STATES,
         state_err: "unknown SCTP state",
+        ..ports(
+            "sctp",
+            132,
+            "orig-port-src orig-port-dst reply-port-src reply-port-dst mask-port-src \
+             mask-port-dst state tuple-port-src tuple-port-dst orig-vtag reply-vtag sport dport",
+            true,
+            &[ignored("orig-vtag", VTAG), ignored("reply-vtag", VTAG)],
+        )
     },
+    ports("udplite", 136, UDP_OPTS, false, &[]),
+    ports("udp", 17, UDP_OPTS, false, &[]),
     Proto {
-        name: "udplite",
-        num: 136,
-        opts: UDP_OPTS,
-        columns: UDP_COLUMNS,
-        matrix: UDP_MATRIX,
-        coupled: PORTS_COUPLED,
-        states: &[],
-        state_err: "",
-    },
-    Proto {
-        name: "udp",
-        num: 17,
-        opts: UDP_OPTS,
-        columns: UDP_COLUMNS,
-        matrix: UDP_MATRIX,
-        coupled: PORTS_COUPLED,
-        states: &[],
-        state_err: "",
-    },
-    Proto {
-        name: "tcp",
-        num: 6,
-        opts: TCP_OPTS,
-        columns: PORT_COLUMNS,
-        matrix: TCP_MATRIX,
-        coupled: PORTS_COUPLED,
         states: TCP_STATES,
         state_err: "unknown TCP state",
+        ..ports("tcp", 6, TCP_OPTS, true, &[])
     },
 ];
 
@@ -506,5 +400,53 @@ pub fn print_name(num: u8) -> &'static str {
         47 => "gre",
         33 => "dccp",
         _ => "unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn proto(name: &str) -> &'static Proto {
+        PROTOS
+            .iter()
+            .find(|p| p.name == name)
+            .expect("known protocol")
+    }
+
+    #[test]
+    fn options_keep_conntracks_order_and_columns() {
+        let sctp: Vec<_> = proto("sctp").opts();
+        assert_eq!(sctp.first(), Some(&("orig-port-src", 0)));
+        assert_eq!(
+            &sctp[9..],
+            &[
+                ("orig-vtag", 9),
+                ("reply-vtag", 10),
+                ("sport", 0),
+                ("dport", 1)
+            ]
+        );
+        let gre = proto("gre").opts();
+        assert_eq!(&gre[..2], &[("orig-key-src", 0), ("srckey", 0)]);
+        assert_eq!(gre.len(), 10);
+        let udp: Vec<&str> = proto("udp").columns().iter().map(|c| c.name).collect();
+        assert!(!udp.contains(&"state"));
+        assert_eq!(udp[6], "tuple-port-src");
+        let icmp = proto("icmpv6").columns();
+        assert_eq!(icmp[2].name, "icmpv6-id");
+        assert_eq!(icmp[2].field, Field::IcmpId);
+    }
+
+    #[test]
+    fn legality_follows_the_column() {
+        // -I (CREATE) needs --state for TCP, SCTP and DCCP; ports are coupled.
+        let tcp = proto("tcp").columns();
+        let create: Vec<u8> = tcp.iter().map(|c| c.legal[1]).collect();
+        assert_eq!(create, [3, 3, 3, 3, 0, 0, 1, 0, 0]);
+        // the expectation's mask and tuple ports only for EXP_CREATE
+        let dccp = proto("dccp").columns();
+        let exp_create: Vec<u8> = dccp.iter().map(|c| c.legal[10]).collect();
+        assert_eq!(exp_create, [1, 1, 0, 0, 1, 1, 0, 1, 1, 0]);
     }
 }

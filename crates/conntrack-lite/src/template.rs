@@ -53,22 +53,22 @@ pub struct Net {
 }
 
 /// Options and template together: what filter functions need.
-pub struct Filter<'a> {
+pub struct Filter {
     pub options: u32,
     pub family: u8,
-    pub tmpl: &'a Template,
+    pub tmpl: Template,
     pub net_src: Option<Net>,
     pub net_dst: Option<Net>,
 }
 
-impl Filter<'_> {
+impl Filter {
     /// conntrack's nfct_filter: true when `ct` is filtered OUT.
     pub fn rejects(&self, ct: &Conntrack) -> bool {
         self.nat_rejects(ct)
             || self.mark_rejects(ct)
             || self.label_rejects(ct)
             || self.network_rejects(ct)
-            || (self.options & O_COMPARISON != 0 && !cmp(self.tmpl, ct))
+            || (self.options & O_COMPARISON != 0 && !cmp(&self.tmpl, ct))
     }
 
     pub fn mark_rejects(&self, ct: &Conntrack) -> bool {
@@ -113,7 +113,7 @@ impl Filter<'_> {
         let o = self.options;
         let any = o & O_ANY_NAT != 0;
         let (check_s, check_d) = (any || o & O_SRC_NAT != 0, any || o & O_DST_NAT != 0);
-        let t = self.tmpl;
+        let t = &self.tmpl;
         let mut has_s = false;
         let mut has_d = false;
         if check_s {

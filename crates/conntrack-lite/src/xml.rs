@@ -201,7 +201,8 @@ pub fn flow(ct: &Conntrack, ev: Option<EventKind>, f: Flags) -> String {
 fn when(out: &mut String) {
     // SAFETY: localtime_r fills the tm we own; a zeroed tm is a valid value.
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    let t: libc::time_t = crate::print::now_secs() as libc::time_t;
+    // The width of time_t is the libc's (musl changed it); inferred, not named.
+    let t = crate::print::now_secs() as _;
     // SAFETY: both pointers are valid for the call.
     if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
         return;

@@ -365,14 +365,15 @@ fn finish(mut st: State) -> Result<Cmd> {
 }
 
 fn final_check(c: &mut Cmd, p: &Proto, flags: u32) -> Result<()> {
-    let names: Vec<&str> = p.columns.iter().map(|(_, n)| *n).collect();
-    let row = p.matrix[c.cmd];
+    let cols = p.columns();
+    let names: Vec<&str> = cols.iter().map(|col| col.name).collect();
+    let row: Vec<u8> = cols.iter().map(|col| col.legal[c.cmd]).collect();
     let coupled: &[u32] = if p.coupled.is_some() {
         &[0b0011, 0b1100]
     } else {
         &[]
     };
-    let (ok, partial) = opt_check(flags, row, &names, coupled)?;
+    let (ok, partial) = opt_check(flags, &row, &names, coupled)?;
     if !ok {
         if let Some((orig, reply)) = p.coupled {
             return param(if partial == Some(1) { reply } else { orig });
@@ -502,7 +503,7 @@ fn split_address_and_port(arg: &str) -> Result<(String, Option<String>)> {
 
 /// An option the protocol handler added (--sport, --state, --icmp-type, …).
 fn proto_option(st: &mut State, p: &Proto, col: usize, arg: &str) -> Result<()> {
-    let Some((field, _)) = p.columns.get(col) else {
+    let Some(field) = p.columns().get(col).map(|c| c.field) else {
         return Ok(());
     };
     let t = &mut st.cmd.tmpl;

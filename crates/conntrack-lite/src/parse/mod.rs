@@ -66,11 +66,11 @@ const PROTO_OPT_BASE: u32 = 0x1000;
 fn long_opts(p: Option<&Proto>) -> Vec<LongOpt> {
     let mut v = LONG_OPTS.to_vec();
     if let Some(p) = p {
-        for (name, col) in p.opts {
+        for (name, col) in p.opts() {
             v.push(LongOpt {
                 name,
                 has_arg: HasArg::Required,
-                val: PROTO_OPT_BASE + *col as u32,
+                val: PROTO_OPT_BASE + col as u32,
             });
         }
     }
