@@ -36,6 +36,7 @@ mod table;
 mod kernel_tests;
 
 pub use chain::{Chain, Hook};
+pub use dump::Dumped;
 pub use data::{Data, Verdict};
 pub use expr::Expr;
 pub use gen::Gen;

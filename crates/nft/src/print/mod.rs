@@ -16,7 +16,7 @@ use std::io::{self, Write};
 use nfnl::Socket;
 
 use crate::ast::{Family, ListCmd, ListWhat};
-use crate::cache::{Cache, CachedTable, Want};
+use crate::cache::{stream, Cache, CachedTable, Want};
 use crate::delinearize;
 use crate::erec::ErrorRecord;
 
@@ -132,6 +132,10 @@ pub fn list(
     let stream_chain = want.rule_chain.take();
     want.rules = false;
     want.anon_elems = matches!(cmd.what, ListWhat::Ruleset | ListWhat::Table);
+    if want.anon_elems {
+        // Whole tables: chains are streamed with their rules, not cached.
+        want.chains = false;
+    }
     if cmd.what == ListWhat::Chain {
         // One chain: set metadata now, anonymous elements for its rules only.
         want.chains = true;
@@ -296,76 +300,36 @@ fn family_name(t: &CachedTable) -> &'static str {
         .unwrap_or("unknown")
 }
 
-/// Stream the rules of `t` (of one chain, or all) to `f`, in kernel order.
-///
-/// Every chain is dumped on its own (NFTA_RULE_CHAIN, a hashed lookup in the
-/// kernel): a table-wide rule dump restarts its walk from the table's first
-/// rule for every 32 KiB reply, which is quadratic in the number of rules.
-/// Chain order, then rule order, is what the table-wide dump gives too.
-fn each_rule(
-    sock: &mut Socket,
+/// One chain with its rules, as `list` prints it.
+fn chain_text(
+    w: &mut dyn Write,
     t: &CachedTable,
-    chain: Option<&str>,
-    mut f: impl FnMut(&nfnl::nftables::Rule) -> io::Result<()>,
-) -> Result<(), ListError> {
-    match chain {
-        Some(c) => chain_rules(sock, t, c, &mut f),
-        None => {
-            for c in &t.chains {
-                chain_rules(sock, t, c.name.as_deref().unwrap_or(""), &mut f)?;
-            }
-            Ok(())
-        }
+    c: &nfnl::nftables::Chain,
+    rules: &[nfnl::nftables::Rule],
+    o: &Opts,
+) -> io::Result<()> {
+    text::chain_head(w, &delinearize::chain(t, c), t.family(), o)?;
+    for r in rules {
+        text::rule_line(w, &delinearize::rule(t, r), o)?;
     }
+    writeln!(w, "\t}}")
 }
 
-/// The rules of one chain to `f`; a chain deleted since the chain dump has
-/// none.
-fn chain_rules(
-    sock: &mut Socket,
-    t: &CachedTable,
-    chain: &str,
-    f: &mut dyn FnMut(&nfnl::nftables::Rule) -> io::Result<()>,
-) -> Result<(), ListError> {
-    let mut io_err = None;
-    let res = sock.nft_rules_each(t.family(), Some(t.name()), Some(chain), |r| {
-        if r.table.as_deref() != Some(t.name()) || io_err.is_some() {
-            return Ok(());
-        }
-        if let Err(e) = f(&r) {
-            io_err = Some(e);
-        }
-        Ok(())
-    });
-    if let Some(e) = io_err {
-        return Err(ListError::Io(e));
-    }
-    match res {
-        Err(e) if e.errno() == Some(libc::ENOENT) => Ok(()),
-        r => r.map_err(ListError::Netlink),
-    }
-}
-
-/// Chains with their rules, each chain's rules dumped and printed in turn.
+/// Every chain of the table with its rules, streamed from the kernel.
 fn chains_streamed(
     w: &mut dyn Write,
     sock: &mut Socket,
     t: &CachedTable,
-    chains: &[&nfnl::nftables::Chain],
     o: &Opts,
     mut delim: &'static str,
 ) -> Result<(), ListError> {
-    for c in chains {
+    let list = stream::chains(sock, t.family(), t.name())?;
+    stream::chains_with_rules(sock, t.family(), t.name(), &list, |c, rules| {
         w.write_all(delim.as_bytes())?;
         delim = "\n";
-        text::chain_head(w, &delinearize::chain(t, c), t.family(), o)?;
-        let name = c.name.as_deref().unwrap_or("");
-        chain_rules(sock, t, name, &mut |r| {
-            text::rule_line(w, &delinearize::rule(t, r), o)
-        })?;
-        writeln!(w, "\t}}")?;
-    }
-    Ok(())
+        chain_text(w, t, c, rules, o)?;
+        Ok::<(), ListError>(())
+    })
 }
 
 fn text_table(
@@ -414,8 +378,7 @@ fn text_table(
                 text::set(w, &delinearize::set(t, cs), o)?;
                 delim = "\n";
             }
-            let chains: Vec<_> = t.chains.iter().collect();
-            chains_streamed(w, sock, t, &chains, o, delim)?;
+            chains_streamed(w, sock, t, o, delim)?;
         }
         ListWhat::Chain | ListWhat::Chains => {
             let only = cmd.name.as_deref().filter(|_| cmd.what == ListWhat::Chain);
@@ -426,7 +389,11 @@ fn text_table(
                 .collect();
             head(w)?;
             if cmd.what == ListWhat::Chain {
-                chains_streamed(w, sock, t, &chains, o, "")?;
+                for c in chains {
+                    let name = c.name.as_deref().unwrap_or("");
+                    let rules = stream::chain_rules(sock, t.family(), t.name(), name)?;
+                    chain_text(w, t, c, &rules, o)?;
+                }
             } else {
                 for c in chains {
                     text::chain_head(w, &delinearize::chain(t, c), t.family(), o)?;
@@ -550,13 +517,28 @@ fn json_table(
     if full || cmd.what == ListWhat::Tables {
         doc.item("table", &json::table(&ast_table(t), o))?;
     }
-    if full || matches!(cmd.what, ListWhat::Chain | ListWhat::Chains) {
+    // Whole tables: the chains are kept compact and parsed as they print.
+    let mut names: Vec<String> = Vec::new();
+    let mut list = None;
+    if full {
+        let l = stream::chains(sock, t.family(), tname)?;
+        for i in 0..l.len() {
+            if let Some(c) = stream::chain_at(&l, tname, i)? {
+                doc.item(
+                    "chain",
+                    &json::chain(&delinearize::chain(t, &c), fam, tname),
+                )?;
+            }
+        }
+        list = Some(l);
+    } else if matches!(cmd.what, ListWhat::Chain | ListWhat::Chains) {
         let only = cmd.name.as_deref().filter(|_| cmd.what == ListWhat::Chain);
         for c in t
             .chains
             .iter()
             .filter(|c| only.is_none() || c.name.as_deref() == only)
         {
+            names.push(c.name.clone().unwrap_or_default());
             doc.item("chain", &json::chain(&delinearize::chain(t, c), fam, tname))?;
         }
     }
@@ -621,11 +603,19 @@ fn json_table(
         }
     }
     if full || cmd.what == ListWhat::Chain {
-        let only = cmd.name.as_deref().filter(|_| cmd.what == ListWhat::Chain);
         // Kernel order is chain order, then rule order: what nft prints.
-        each_rule(sock, t, only, |r| {
-            doc.item("rule", &json::rule(&delinearize::rule(t, r), t.family(), o))
-        })?;
+        let each = |doc: &mut json::Doc<'_>, rules: &[nfnl::nftables::Rule]| {
+            for r in rules {
+                doc.item("rule", &json::rule(&delinearize::rule(t, r), t.family(), o))?;
+            }
+            Ok::<(), ListError>(())
+        };
+        if let Some(l) = &list {
+            stream::chains_with_rules(sock, t.family(), tname, l, |_, rules| each(doc, rules))?;
+        } else {
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            stream::rules_by_chain(sock, t.family(), tname, &names, |_, rules| each(doc, rules))?;
+        }
     }
     Ok(())
 }

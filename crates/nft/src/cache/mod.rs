@@ -8,6 +8,8 @@
 
 use std::collections::HashMap;
 
+pub mod stream;
+
 use nfnl::nftables::{Chain, Obj, Rule, Set, SetElem, Table};
 use nfnl::{Error, Socket};
 
