@@ -74,6 +74,20 @@ impl Batch {
         self.entries.len()
     }
 
+    /// The table's chains as the kernel has them and those with anonymous sets (see
+    /// [`Schedule::table_known`]).
+    pub fn table_known(
+        &mut self,
+        family: u8,
+        name: &str,
+        chains: std::collections::HashSet<String>,
+        anon: std::collections::HashSet<String>,
+    ) {
+        if let Some(s) = self.sched.as_mut() {
+            s.table_known(family, name, chains, anon);
+        }
+    }
+
     /// Append one message (its spans are kept for error mapping).
     pub fn push(&mut self, out: Out) {
         if let Some(s) = self.sched.as_mut() {

@@ -26,6 +26,7 @@ struct Outline {
     tables: HashSet<(Family, String)>,
     rules_of: HashSet<(Family, String)>,
     changes: bool,
+    chain_flushes: usize,
     lists: Vec<(Cmd, Span)>,
 }
 
@@ -46,6 +47,9 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
                 outline.rules_of.insert(t.clone());
             }
             outline.tables.insert(t);
+        }
+        if matches!(&c, Cmd::Flush(r) if r.kind == ObjKind::Chain) {
+            outline.chain_flushes += 1;
         }
         if matches!(c, Cmd::List(_)) {
             outline.lists.push((c, span));
@@ -72,7 +76,7 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         // The kernel view must come from one ruleset generation: dumps that raced with a
         // change are done again (nftables' cache does the same).
         let mut scope = Scope::new();
-        let mut absent = Vec::new();
+        let mut known = Loaded::default();
         for attempt in 0.. {
             scope = Scope::new();
             let before = sock.nft_gen();
@@ -85,16 +89,19 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
                     return 1;
                 }
                 (Ok(_), Ok(a), Ok(b)) if a != b && attempt < 16 => continue,
-                (Ok(a), _, _) => {
-                    absent = a;
+                (Ok(l), _, _) => {
+                    known = l;
                     break;
                 }
             }
         }
         let seq = sock.next_seq();
         let mut batch = Batch::new(seq);
-        for (fam, name) in &absent {
+        for (fam, name) in &known.absent {
             batch.table_absent(fam.nfproto(), name);
+        }
+        for (fam, name, chains, anon) in known.known {
+            batch.table_known(fam.nfproto(), &name, chains, anon);
         }
         let mut errors: Vec<ErrorRecord> = Vec::new();
         // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
@@ -158,15 +165,15 @@ fn load_scope(
     sock: &mut Socket,
     outline: &Outline,
     scope: &mut Scope,
-) -> Result<Vec<(Family, String)>, nfnl::Error> {
-    let mut absent = Vec::new();
+) -> Result<Loaded, nfnl::Error> {
+    let mut loaded = Loaded::default();
     let rules_of = &outline.rules_of;
     for (fam, name) in outline.tables.iter().cloned() {
         let f = fam.nfproto();
         match sock.nft_table(f, &name) {
             Ok(_) => {}
             Err(nfnl::Error::Kernel(k)) if k.errno == libc::ENOENT => {
-                absent.push((fam, name));
+                loaded.absent.push((fam, name));
                 continue;
             }
             Err(e) => return Err(e),
@@ -180,10 +187,23 @@ fn load_scope(
                 t.sets.insert(sname, info);
             }
         }
-        if rules_of.contains(&(fam, name.clone())) {
+        let need_rules = rules_of.contains(&(fam, name.clone()));
+        // Many flushes (kube-proxy's full resync): knowing which chains hold anonymous sets
+        // lets the schedule move the other flushes out of the binds' way.
+        let shape = outline.chain_flushes >= SHAPE_DUMP_MIN_FLUSHES;
+        if need_rules || shape {
             let chains = sock.nft_chains(f, Some(&name))?;
             let rules = sock.nft_rules(f, Some(&name), None)?;
-            if let Some(t) = scope.table_mut(fam, &name) {
+            if shape {
+                let names = chains.iter().filter_map(|c| c.name.clone()).collect();
+                let anon = rules
+                    .iter()
+                    .filter(|r| r.expressions().iter().any(binds_anonymous))
+                    .filter_map(|r| r.chain.clone())
+                    .collect();
+                loaded.known.push((fam, name.clone(), names, anon));
+            }
+            if let (Some(t), true) = (scope.table_mut(fam, &name), need_rules) {
                 for c in chains {
                     let Some(cn) = c.name else { continue };
                     t.chains.entry(cn).or_default().rules = Some(Vec::new());
@@ -199,7 +219,33 @@ fn load_scope(
             }
         }
     }
-    Ok(absent)
+    Ok(loaded)
+}
+
+/// `flush chain` commands from which the load dumps the rules of existing tables for the
+/// schedule (below, the dump costs more than shaping saves).
+const SHAPE_DUMP_MIN_FLUSHES: usize = 256;
+
+/// Whether a kernel rule expression uses an anonymous set (`__set…`/`__map…`; any name
+/// starting with `__` counts, to be safe).
+fn binds_anonymous(e: &nfnl::nftables::Expr) -> bool {
+    use nfnl::nftables::Expr;
+    let anon = |n: &Option<String>| n.as_deref().is_none_or(|n| n.starts_with("__"));
+    match e {
+        Expr::Lookup(l) => anon(&l.set),
+        Expr::Dynset(d) => anon(&d.set_name),
+        Expr::Objref(o) => o.set_name.is_some() && anon(&o.set_name),
+        Expr::Other { .. } => true,
+        _ => false,
+    }
+}
+
+/// What the load learnt beyond the scope: tables that do not exist, and for tables with many
+/// flushes, their chains and the chains with anonymous sets.
+#[derive(Default)]
+struct Loaded {
+    absent: Vec<(Family, String)>,
+    known: Vec<(Family, String, HashSet<String>, HashSet<String>)>,
 }
 
 /// The table a command works on, and whether it needs the rule order.

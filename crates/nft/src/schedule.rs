@@ -8,11 +8,14 @@
 //! other messages follow, in input order.
 //!
 //! Dependencies are conflicts on named objects: two messages conflict when they touch the same
-//! object and at least one of them changes it. Objects are tables, chains, sets (anonymous ones
-//! by their NFTA_SET_ID), stateful objects, and one pseudo-object per table that every deletion
-//! and every anonymous set creation changes: anonymous set names (`__set%d`) are the lowest
-//! free number at the time of creation, and deletions free names and drop references, so these
-//! keep their relative order. Creations of chains, of named sets and of objects keep their
+//! object and at least one of them changes it. Objects are tables, chains (existence, which
+//! jumps and gotos read, apart from their rules), sets (anonymous ones
+//! by their NFTA_SET_ID), stateful objects, and pseudo-objects per table: anonymous set names
+//! (`__set%d` is the lowest free number at the time of creation, so anonymous set creations
+//! and the deletions that may free such names keep their order; a flushed chain the kernel
+//! dump showed without anonymous sets frees none), and deletions (deleting a chain, set or
+//! object needs the references to it gone, so it keeps its order with every deletion of rules
+//! and elements). Creations of chains, of named sets and of objects keep their
 //! relative order too: listings print them in the order the kernel created them. A message this module cannot analyse (flush ruleset, delete
 //! table, chains by id, unknown expressions) is a barrier: it conflicts with everything.
 //!
@@ -39,6 +42,11 @@ const K_SET_ID: u8 = 3;
 const K_OBJ: u8 = 4;
 /// The per-table pseudo-object of deletions and anonymous set names.
 const K_NAMES: u8 = 5;
+/// Deletions that need the references to their object gone (delete chain/set/object) write
+/// it; deletions that drop references (rules, elements) read it.
+const K_DELS: u8 = 7;
+/// A chain's rules (its existence is K_CHAIN, which references to it read).
+const K_RULES: u8 = 8;
 /// Creation order: listings print chains, named sets and objects in the order the kernel
 /// created them, so every creation of one kind keeps its place relative to the others.
 const K_ORDER: u8 = 6;
@@ -71,6 +79,9 @@ pub struct Schedule {
     seeds: Vec<u32>,
     /// Tables known not to exist before the batch.
     fresh: HashSet<(u8, String)>,
+    /// Tables whose chains are known (from the kernel, or new): which chains exist and which
+    /// may hold rules with anonymous sets.
+    known: HashMap<(u8, String), Known>,
     /// Chains created in this batch in a fresh table: true while they have no rules.
     empty_chains: HashMap<(u32, String), bool>,
 }
@@ -86,6 +97,22 @@ impl Schedule {
     /// The table did not exist when the batch was built.
     pub fn table_absent(&mut self, family: u8, name: &str) {
         self.fresh.insert((family, name.to_string()));
+        self.known
+            .insert((family, name.to_string()), Known::default());
+    }
+
+    /// The table's chains as the kernel has them, and those with rules that bind anonymous
+    /// sets: flushing the others frees no `__set%d` name, and adding an existing chain
+    /// creates nothing.
+    pub fn table_known(
+        &mut self,
+        family: u8,
+        name: &str,
+        chains: HashSet<String>,
+        anon: HashSet<String>,
+    ) {
+        self.known
+            .insert((family, name.to_string()), Known { chains, anon });
     }
 
     /// Number of messages recorded.
@@ -103,7 +130,9 @@ impl Schedule {
             return false;
         }
         let idx = self.len() as u32;
-        let acc = access(out);
+        let known = table_of(out).and_then(|(f, t)| self.known.get(&(f, t.to_string())));
+        let acc = access(out, known);
+        self.learn(out, &acc);
         let tid = table_of(out).map(|t| self.table_id(t.0, t.1));
         let mut deps: Vec<u32> = Vec::new();
         if acc.barrier || tid.is_none() {
@@ -116,6 +145,7 @@ impl Schedule {
             if acc.destructive || tid.is_none() {
                 self.empty_chains.clear();
                 self.fresh.clear();
+                self.known.clear();
             }
         } else {
             if let Some(w) = self.barrier.last_writer {
@@ -227,6 +257,35 @@ impl Schedule {
         id
     }
 
+    /// Keep the known tables up to date: chains this batch creates or deletes, and chains
+    /// it adds binding rules to.
+    fn learn(&mut self, out: &Out, acc: &Access) {
+        let Some((f, t)) = table_of(out) else {
+            return;
+        };
+        let Some(k) = self.known.get_mut(&(f, t.to_string())) else {
+            return;
+        };
+        match (&out.body, out.msg) {
+            (Body::Chain(c), NFT_MSG_NEWCHAIN) => {
+                if let Some(n) = &c.name {
+                    k.chains.insert(n.clone());
+                }
+            }
+            (Body::Chain(c), _) => {
+                if let Some(n) = &c.name {
+                    k.chains.remove(n);
+                }
+            }
+            (Body::Rule(r), NFT_MSG_NEWRULE) if acc.binds => {
+                if let Some(n) = &r.chain {
+                    k.anon.insert(n.clone());
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Whether `out` is `flush chain X` for a chain this batch created empty.
     fn is_noop_flush(&mut self, out: &Out) -> bool {
         let Body::Rule(r) = &out.body else {
@@ -319,11 +378,26 @@ fn names_like_anon(name: &str) -> bool {
     name.starts_with("__set") || name.starts_with("__map")
 }
 
-fn access(out: &Out) -> Access {
+/// What is known of a table's chains.
+#[derive(Default)]
+struct Known {
+    chains: HashSet<String>,
+    anon: HashSet<String>,
+}
+
+fn access(out: &Out, known: Option<&Known>) -> Access {
     let mut a = Access::default();
     let del = is_delete(out.msg);
     if del {
-        a.writes.push((K_NAMES, String::new()));
+        match &out.body {
+            // Dropping references: rules (and the anonymous sets they free, see below),
+            // elements.
+            Body::Rule(_) | Body::Elems(_) => a.reads.push((K_DELS, String::new())),
+            _ => {
+                a.writes.push((K_DELS, String::new()));
+                a.writes.push((K_NAMES, String::new()));
+            }
+        }
     }
     match &out.body {
         Body::Table(t) => {
@@ -335,22 +409,45 @@ fn access(out: &Out) -> Access {
         Body::Chain(c) => {
             a.reads.push((K_TABLE, String::new()));
             match &c.name {
-                Some(n) => a.writes.push((K_CHAIN, n.clone())),
+                Some(n) => {
+                    a.writes.push((K_CHAIN, n.clone()));
+                    // Deleting a chain needs its rules gone first.
+                    if del {
+                        a.writes.push((K_RULES, n.clone()));
+                    }
+                }
                 None => a.barrier = true,
             }
-            if out.msg == NFT_MSG_NEWCHAIN {
+            let exists = match (known, &c.name) {
+                (Some(k), Some(n)) => k.chains.contains(n),
+                _ => false,
+            };
+            if out.msg == NFT_MSG_NEWCHAIN && !exists {
                 a.writes.push((K_ORDER, "chain".into()));
             }
         }
         Body::Rule(r) => {
             a.reads.push((K_TABLE, String::new()));
             match &r.chain {
-                Some(n) => a.writes.push((K_CHAIN, n.clone())),
+                Some(n) => {
+                    a.reads.push((K_CHAIN, n.clone()));
+                    a.writes.push((K_RULES, n.clone()));
+                }
                 // `flush table`, chains by id.
                 None => a.barrier = true,
             }
             if !del {
                 rule_reads(r, &mut a);
+            } else {
+                // A deleted rule frees the names of its anonymous sets (the kernel numbers
+                // new ones from the lowest free name), unless its chain is known to have none.
+                let frees = match (known, &r.chain) {
+                    (Some(k), Some(n)) => k.anon.contains(n),
+                    _ => true,
+                };
+                if frees {
+                    a.writes.push((K_NAMES, String::new()));
+                }
             }
         }
         Body::Set(s) => {
