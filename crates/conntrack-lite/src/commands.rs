@@ -5,7 +5,9 @@
 use std::net::IpAddr;
 
 use nfnl::ctnetlink::attribute::*;
-use nfnl::ctnetlink::{ct_delete_into, ct_request, Conntrack, ProtoInfo, TcpInfo, Tuple};
+use nfnl::ctnetlink::{
+    ct_delete_into, ct_request, Conntrack, DeleteMsg, ProtoInfo, TcpInfo, Tuple,
+};
 use nfnl::msg::{NLM_F_ACK, NLM_F_DUMP};
 use nfnl::{Error, Socket};
 
@@ -143,6 +145,7 @@ pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
     let seq = sock.next_seq();
     let req = ct_request(IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq, cmd.family, None);
     let mut buf = nfnl::attr::Writer::with_capacity(256);
+    let mut fast = DeleteMsg::default();
     let r = sock.dump(req.as_bytes(), seq, |m| {
         let Ok(ct) = Conntrack::from_msg(&m) else {
             return Ok(());
@@ -151,8 +154,13 @@ pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
             return Ok(());
         }
         let seq = modifier.next_seq();
-        ct_delete_into(&mut buf, seq, &ct);
-        match modifier.request(buf.as_bytes(), seq, |_| Ok(())) {
+        let bytes = if fast.fill(seq, &ct) {
+            fast.as_bytes()
+        } else {
+            ct_delete_into(&mut buf, seq, &ct);
+            buf.as_bytes()
+        };
+        match modifier.request(bytes, seq, |_| Ok(())) {
             Ok(()) => {}
             // gone in the meantime (expired or deleted by someone else)
             Err(e) if errno_of(&e) == libc::ENOENT => return Ok(()),

@@ -6,6 +6,7 @@
 
 pub mod attribute;
 mod core;
+mod delete;
 mod expect;
 mod message;
 mod request;
@@ -15,6 +16,7 @@ mod tuple;
 #[cfg(test)]
 mod tests;
 
+pub use delete::DeleteMsg;
 pub use expect::Expect;
 pub use message::{Conntrack, Counters, Nat, ProtoInfo, TcpInfo, Timestamp};
 pub use request::{ct_delete_into, ct_request, exp_request, EventKind};
