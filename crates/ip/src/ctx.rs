@@ -205,6 +205,20 @@ impl Ctx {
             .unwrap_or_else(|| format!("if{index}"))
     }
 
+    /// `f(out, name)` with `ll_index_to_name`'s answer, without cloning
+    /// the cached name (route listings print thousands).
+    pub fn with_name<R>(&mut self, index: u32, f: impl FnOnce(&mut Out, &str) -> R) -> R {
+        self.load_links();
+        let cached = self
+            .by_index
+            .get(&index)
+            .and_then(|&i| self.links.as_ref()?.get(i));
+        match cached {
+            Some(l) => f(&mut self.out, &l.name),
+            None => f(&mut self.out, &format!("if{index}")),
+        }
+    }
+
     pub fn flags_of(&mut self, index: u32) -> u32 {
         self.entry(index).map(|l| l.flags).unwrap_or(0)
     }

@@ -84,33 +84,50 @@ pub fn fmt1(fmt: &str, v: &str) -> String {
     out
 }
 
-/// `fmt1` appended to `out` (no temporary string).
+/// `fmt1` appended to `out` (no temporary string; slices, not chars).
 fn fmt1_into(out: &mut String, fmt: &str, v: &str) {
-    if fmt == "%s" {
-        out.push_str(v);
-        return;
-    }
-    let mut it = fmt.char_indices().peekable();
-    let mut done = false;
-    while let Some((_, c)) = it.next() {
-        if c != '%' || done {
-            out.push(c);
-            continue;
-        }
-        if let Some(&(_, '%')) = it.peek() {
-            it.next();
+    let b = fmt.as_bytes();
+    let mut i = 0;
+    while let Some(p) = b[i..].iter().position(|&c| c == b'%').map(|p| p + i) {
+        out.push_str(&fmt[i..p]);
+        if b.get(p + 1) == Some(&b'%') {
             out.push('%');
+            i = p + 2;
             continue;
         }
-        while let Some(&(_, n)) = it.peek() {
-            it.next();
-            if n.is_ascii_alphabetic() && !matches!(n, 'l' | 'h') {
+        // the conversion: up to and with its letter (length modifiers l, h)
+        let mut j = p + 1;
+        while j < b.len() {
+            let c = b[j];
+            j += 1;
+            if c.is_ascii_alphabetic() && c != b'l' && c != b'h' {
                 break;
             }
         }
         out.push_str(v);
-        done = true;
+        // later conversions are text (one value per call)
+        out.push_str(fmt.get(j..).unwrap_or(""));
+        return;
     }
+    out.push_str(&fmt[i..]);
+}
+
+/// Decimal digits of `v` in `buf` (no allocation).
+fn dec(mut v: u64, neg: bool, buf: &mut [u8; 21]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
 }
 
 fn json_escape(s: &str, out: &mut String) {
@@ -137,7 +154,7 @@ impl Out {
             json,
             pretty: json && pretty,
             oneline,
-            buf: String::new(),
+            buf: String::with_capacity(1 << 16),
             depth: 0,
             sep: false,
         }
@@ -333,14 +350,16 @@ impl Out {
         if self.json {
             self.j_u(key, v);
         } else {
-            fmt1_into(&mut self.buf, fmt, &v.to_string());
+            let mut d = [0u8; 21];
+            fmt1_into(&mut self.buf, fmt, dec(v, false, &mut d));
         }
     }
     pub fn i(&mut self, key: Option<&str>, fmt: &str, v: i64) {
         if self.json {
             self.j_i(key, v);
         } else {
-            fmt1_into(&mut self.buf, fmt, &v.to_string());
+            let mut d = [0u8; 21];
+            fmt1_into(&mut self.buf, fmt, dec(v.unsigned_abs(), v < 0, &mut d));
         }
     }
     /// Bool: JSON `key: true/false`, text `fmt` as it is (it names the flag).
@@ -425,6 +444,15 @@ mod tests {
         assert_eq!(fmt1("%s", "x"), "x");
         assert_eq!(fmt1("Deleted ", "true"), "Deleted ");
         assert_eq!(fmt1("a %llu b %s", "7"), "a 7 b %s");
+        assert_eq!(fmt1("100%% %d%%", "5"), "100% 5%%");
+        assert_eq!(fmt1("no conversion", "5"), "no conversion");
+        let mut d = [0u8; 21];
+        assert_eq!(dec(0, false, &mut d), "0");
+        assert_eq!(
+            dec(i64::MIN.unsigned_abs(), true, &mut d),
+            "-9223372036854775808"
+        );
+        assert_eq!(dec(u64::MAX, false, &mut d), "18446744073709551615");
     }
 
     #[test]

@@ -500,14 +500,15 @@ fn gateway(ctx: &mut Ctx, family: u8, g: &[u8]) {
 }
 
 fn ifidx(ctx: &mut Ctx, idx: u32, prefix: &str) {
-    let name = ctx.name_of(idx);
-    if ctx.out.json {
-        ctx.out.j_str(Some(prefix), &name);
-    } else {
-        ctx.out.fp(prefix);
-        ctx.out.fp(" ");
-        ctx.out.colored_sp(Color::Ifname, &name);
-    }
+    ctx.with_name(idx, |out, name| {
+        if out.json {
+            out.j_str(Some(prefix), name);
+        } else {
+            out.fp(prefix);
+            out.fp(" ");
+            out.colored_sp(Color::Ifname, name);
+        }
+    });
 }
 
 /// `print_route` for one RTM_NEWROUTE/DELROUTE message.
