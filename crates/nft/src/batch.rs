@@ -89,9 +89,9 @@ impl Batch {
     }
 
     /// Append one message (its spans are kept for error mapping).
-    pub fn push(&mut self, out: Out) {
+    pub fn push(&mut self, mut out: Out) {
         if let Some(s) = self.sched.as_mut() {
-            if !s.add(&out) {
+            if !s.add(&mut out) {
                 return;
             }
         }

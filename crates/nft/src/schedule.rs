@@ -82,6 +82,10 @@ pub struct Schedule {
     /// Tables whose chains are known (from the kernel, or new): which chains exist and which
     /// may hold rules with anonymous sets.
     known: HashMap<(u8, String), Known>,
+    /// Fresh tables where this batch names anonymous sets itself: the next number per
+    /// template (`__set`, `__map`). A table leaves this map at the first message that could
+    /// free or take such a name otherwise (then the kernel numbers, from where we left).
+    naming: HashMap<(u8, String), HashMap<String, u32>>,
     /// Chains created in this batch in a fresh table: true while they have no rules.
     empty_chains: HashMap<(u32, String), bool>,
 }
@@ -97,6 +101,8 @@ impl Schedule {
     /// The table did not exist when the batch was built.
     pub fn table_absent(&mut self, family: u8, name: &str) {
         self.fresh.insert((family, name.to_string()));
+        self.naming
+            .insert((family, name.to_string()), HashMap::new());
         self.known
             .insert((family, name.to_string()), Known::default());
     }
@@ -125,7 +131,7 @@ impl Schedule {
     }
 
     /// Record the next message; false when it is a no-op the batch should leave out.
-    pub fn add(&mut self, out: &Out) -> bool {
+    pub fn add(&mut self, out: &mut Out) -> bool {
         if self.is_noop_flush(out) {
             return false;
         }
@@ -133,6 +139,7 @@ impl Schedule {
         let known = table_of(out).and_then(|(f, t)| self.known.get(&(f, t.to_string())));
         let acc = access(out, known);
         self.learn(out, &acc);
+        self.name_anonymous(out, &acc);
         let tid = table_of(out).map(|t| self.table_id(t.0, t.1));
         let mut deps: Vec<u32> = Vec::new();
         if acc.barrier || tid.is_none() {
@@ -146,6 +153,7 @@ impl Schedule {
                 self.empty_chains.clear();
                 self.fresh.clear();
                 self.known.clear();
+                self.naming.clear();
             }
         } else {
             if let Some(w) = self.barrier.last_writer {
@@ -286,6 +294,43 @@ impl Schedule {
         }
     }
 
+    /// Give a new anonymous set of a fresh table the name the kernel would give it (the
+    /// lowest free `__set<N>`: no set of the table was deleted or named like one), so the
+    /// kernel does not scan every set of the table for it (`nf_tables_set_alloc_name`).
+    /// Element messages for anonymous sets name them by NFTA_SET_ELEM_LIST_SET_ID alone, so
+    /// the kernel does not compare the name with every set's either.
+    fn name_anonymous(&mut self, out: &mut Out, acc: &Access) {
+        let Some((f, t)) = table_of(out).map(|(f, t)| (f, t.to_string())) else {
+            return;
+        };
+        let new_anon = matches!(&out.body, Body::Set(s)
+            if out.msg == NFT_MSG_NEWSET && s.id.is_some()
+                && s.name.as_deref().is_some_and(|n| n.ends_with("%d") && n.matches('%').count() == 1));
+        let names = acc.writes.iter().any(|(k, _)| *k == K_NAMES);
+        if names && !new_anon {
+            self.naming.remove(&(f, t.clone()));
+        }
+        match &mut out.body {
+            Body::Set(s) if new_anon => {
+                let Some(next) = self.naming.get_mut(&(f, t)) else {
+                    return;
+                };
+                let Some(tmpl) = s.name.as_deref().and_then(|n| n.strip_suffix("%d")) else {
+                    return;
+                };
+                let n = next.entry(tmpl.to_string()).or_insert(0);
+                s.name = Some(format!("{tmpl}{n}"));
+                *n += 1;
+            }
+            Body::Elems(e)
+                if e.set_id.is_some() && e.set.as_deref().is_some_and(|n| n.contains('%')) =>
+            {
+                e.set = None;
+            }
+            _ => {}
+        }
+    }
+
     /// Whether `out` is `flush chain X` for a chain this batch created empty.
     fn is_noop_flush(&mut self, out: &Out) -> bool {
         let Body::Rule(r) = &out.body else {
@@ -393,10 +438,19 @@ fn access(out: &Out, known: Option<&Known>) -> Access {
             // Dropping references: rules (and the anonymous sets they free, see below),
             // elements.
             Body::Rule(_) | Body::Elems(_) => a.reads.push((K_DELS, String::new())),
-            _ => {
+            // A chain deleted with its rules frees their anonymous sets' names.
+            Body::Chain(c) => {
                 a.writes.push((K_DELS, String::new()));
-                a.writes.push((K_NAMES, String::new()));
+                let frees = match (known, &c.name) {
+                    (Some(k), Some(n)) => k.anon.contains(n),
+                    _ => true,
+                };
+                if frees {
+                    a.writes.push((K_NAMES, String::new()));
+                }
             }
+            // Sets write the names below when theirs could be one.
+            _ => a.writes.push((K_DELS, String::new())),
         }
     }
     match &out.body {
