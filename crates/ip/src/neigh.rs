@@ -2,11 +2,12 @@
 //! `ip neigh` (ipneigh.c): show/flush with iproute2's state filter, and
 //! add/change/replace/delete.
 
+use netlink_packet_core::{NlasIterator, ParseableParametrized};
 use netlink_packet_route::neighbour::{
-    NeighbourAttribute, NeighbourFlags, NeighbourHeader, NeighbourMessage,
+    NeighbourAddress, NeighbourAttribute, NeighbourCacheInfo, NeighbourExtFlags, NeighbourFlags,
+    NeighbourHeader, NeighbourMessage,
 };
 
-use crate::attr::Tb;
 use crate::cli::{matches, Args, AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH};
 use crate::err::{duparg, duparg2, invarg, nodev, Fail, Res};
@@ -16,12 +17,6 @@ use crate::util::{
     addr_match, fmt_addr, fmt_lladdr, get_addr, get_prefix, get_u32, parse_lladdr, proto_a2n,
     proto_n2a, Prefix,
 };
-
-const NDA_DST: u16 = 1;
-const NDA_LLADDR: u16 = 2;
-const NDA_PROBES: u16 = 4;
-const NDA_PROTOCOL: u16 = 12;
-const NDA_FLAGS_EXT: u16 = 15;
 
 const NUD_NOARP: u32 = 0x40;
 const NUD_PERMANENT: u32 = 0x80;
@@ -263,6 +258,45 @@ struct Ndm {
     flags: u8,
 }
 
+/// The attributes `print_neigh` and the filter use, decoded as
+/// netlink-packet-route's typed `NeighbourAttribute`s (the last of each
+/// kind wins, as in `parse_rtattr`). NDA_DST keeps its bytes: for
+/// AF_BRIDGE entries the crate hands them over as `Other`, and iproute2
+/// picks the family by their length.
+#[derive(Default)]
+struct Nda {
+    dst: Option<Vec<u8>>,
+    lladdr: Option<Vec<u8>>,
+    cacheinfo: Option<NeighbourCacheInfo>,
+    probes: Option<u32>,
+    protocol: u8,
+    ext_flags: u32,
+}
+
+fn nda(family: u8, attrs: &[u8]) -> Nda {
+    let mut n = Nda::default();
+    for nla in NlasIterator::new(attrs) {
+        let Ok(nla) = nla else { break };
+        match NeighbourAttribute::parse_with_param(&nla, family.into()) {
+            Ok(NeighbourAttribute::Destination(a)) => {
+                n.dst = Some(match a {
+                    NeighbourAddress::Inet(v) => v.octets().to_vec(),
+                    NeighbourAddress::Inet6(v) => v.octets().to_vec(),
+                    NeighbourAddress::Other(v) => v,
+                    _ => continue,
+                })
+            }
+            Ok(NeighbourAttribute::LinkLayerAddress(v)) => n.lladdr = Some(v),
+            Ok(NeighbourAttribute::CacheInfo(v)) => n.cacheinfo = Some(v),
+            Ok(NeighbourAttribute::Probes(v)) => n.probes = Some(v),
+            Ok(NeighbourAttribute::Protocol(v)) => n.protocol = v.into(),
+            Ok(NeighbourAttribute::ExtFlags(v)) => n.ext_flags = v.bits(),
+            _ => {}
+        }
+    }
+    n
+}
+
 /// The ndmsg through netlink-packet-route's `NeighbourHeader` (state
 /// combinations it does not name stay as `Other(u16)`).
 fn ndm(d: &[u8]) -> Option<Ndm> {
@@ -298,9 +332,9 @@ fn passes(f: &Filter, d: &[u8]) -> bool {
     {
         return false;
     }
-    let tb = Tb::parse(&d[12..]);
+    let tb = nda(family, &d[12..]);
     if f.pfx.family != 0 && f.pfx.bitlen > 0 {
-        match tb.get(NDA_DST) {
+        match tb.dst.as_deref() {
             Some(v) if v.len() == f.pfx.bytelen => {
                 if !addr_match(v, f.pfx.bytes(), f.pfx.bitlen) {
                     return false;
@@ -309,13 +343,12 @@ fn passes(f: &Filter, d: &[u8]) -> bool {
             _ => return false,
         }
     }
-    let proto = tb.u8(NDA_PROTOCOL).unwrap_or(0);
-    if f.protocol != 0 && f.protocol != proto {
+    if f.protocol != 0 && f.protocol != tb.protocol {
         return false;
     }
     if f.unused {
-        if let Some(ci) = tb.get(3) {
-            if crate::attr::u32_at(ci, 12) != 0 {
+        if let Some(ci) = &tb.cacheinfo {
+            if ci.refcnt != 0 {
                 return false;
             }
         }
@@ -333,12 +366,12 @@ fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
     else {
         return;
     };
-    let tb = Tb::parse(&d[12..]);
+    let tb = nda(family, &d[12..]);
     ctx.out.obj_open(None);
     if ty == RTM_DELNEIGH {
         ctx.out.b(Some("deleted"), "Deleted ", true);
     }
-    if let Some(dst) = tb.get(NDA_DST) {
+    if let Some(dst) = tb.dst.as_deref() {
         let fam = if family == AF_BRIDGE {
             if dst.len() == 16 {
                 AF_INET6
@@ -356,12 +389,12 @@ fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
         let n = ctx.name_of(ifindex);
         ctx.out.cs(Some("dev"), Color::Ifname, "%s ", &n);
     }
-    if let Some(ll) = tb.get(NDA_LLADDR) {
+    if let Some(ll) = &tb.lladdr {
         ctx.out.fp("lladdr ");
         ctx.out
             .cs(Some("lladdr"), Color::Mac, "%s ", &fmt_lladdr(ll));
     }
-    let ext = tb.u32(NDA_FLAGS_EXT).unwrap_or(0);
+    let ext = tb.ext_flags;
     for (cond, name) in [
         (flags & NTF_ROUTER != 0, "router"),
         (flags & NTF_PROXY != 0, "proxy"),
@@ -378,14 +411,9 @@ fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
         }
     }
     if ctx.o.stats > 0 {
-        if let Some(ci) = tb.get(3) {
+        if let Some(ci) = &tb.cacheinfo {
             // nda_cacheinfo: confirmed, used, updated, refcnt (clock_t)
-            let (confirmed, used, updated, refcnt) = (
-                crate::attr::u32_at(ci, 0),
-                crate::attr::u32_at(ci, 4),
-                crate::attr::u32_at(ci, 8),
-                crate::attr::u32_at(ci, 12),
-            );
+            let (confirmed, used, updated, refcnt) = (ci.confirmed, ci.used, ci.updated, ci.refcnt);
             if refcnt != 0 {
                 ctx.out.u(Some("refcnt"), " ref %u", refcnt as u64);
             }
@@ -394,7 +422,7 @@ fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
                 .u(Some("confirmed"), "/%u", (confirmed / 100) as u64);
             ctx.out.u(Some("updated"), "/%u", (updated / 100) as u64);
         }
-        if let Some(p) = tb.u32(NDA_PROBES) {
+        if let Some(p) = tb.probes {
             ctx.out.u(Some("probes"), "probes %u ", p as u64);
         }
     }
@@ -409,7 +437,7 @@ fn print_neigh(ctx: &mut Ctx, f: &Filter, ty: u16, d: &[u8]) {
         }
         ctx.out.arr_close();
     }
-    let proto = tb.u8(NDA_PROTOCOL).unwrap_or(0);
+    let proto = tb.protocol;
     if proto != 0 {
         ctx.out.s(Some("protocol"), "proto %s ", &proto_n2a(proto));
     }
@@ -482,17 +510,27 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
             "Device and destination are required arguments.\n",
         ));
     }
-    let mut attrs = Msg::new(0, 0, &[]);
+    let mut req = NeighbourMessage::default();
     if let Some(p) = proto {
-        attrs.u8(NDA_PROTOCOL, p);
+        req.attributes.push(NeighbourAttribute::Protocol(p.into()));
     }
-    attrs.attr(NDA_DST, dst.bytes());
+    let dst_addr = match dst.bytes() {
+        [a, b, c, d] => NeighbourAddress::Inet([*a, *b, *c, *d].into()),
+        v => match <[u8; 16]>::try_from(v) {
+            Ok(v6) => NeighbourAddress::Inet6(v6.into()),
+            Err(_) => NeighbourAddress::Other(v.to_vec()),
+        },
+    };
+    req.attributes
+        .push(NeighbourAttribute::Destination(dst_addr));
     if ext != 0 {
-        attrs.u32(NDA_FLAGS_EXT, ext);
+        req.attributes.push(NeighbourAttribute::ExtFlags(
+            NeighbourExtFlags::from_bits_retain(ext),
+        ));
     }
     if let Some(l) = lla.filter(|l| l != "null") {
         let b = parse_lladdr(&l).map_err(|m| Fail::new(1, m))?;
-        attrs.attr(NDA_LLADDR, &b);
+        req.attributes.push(NeighbourAttribute::LinkLayerAddress(b));
     }
     let mut ifindex = 0u32;
     if let Some(d) = dev {
@@ -501,12 +539,56 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
             return Err(nodev(&d));
         }
     }
-    let mut nd = [0u8; 12];
-    nd[0] = dst.family;
-    nd[4..8].copy_from_slice(&ifindex.to_ne_bytes());
-    nd[8..10].copy_from_slice(&state.to_ne_bytes());
-    nd[10] = ndm_flags;
-    let mut m = Msg::new(cmd, flags, &nd);
-    m.raw(attrs.attrs_after(0));
+    req.header.family = dst.family.into();
+    req.header.ifindex = ifindex;
+    req.header.state = state.into();
+    req.header.flags = NeighbourFlags::from_bits_retain(ndm_flags);
+    let m = Msg::typed(cmd, flags, &req);
     ctx.nl.talk(m).map_err(|e| crate::err::kernel(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nla(ty: u16, v: &[u8]) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&(4 + v.len() as u16).to_ne_bytes());
+        b.extend_from_slice(&ty.to_ne_bytes());
+        b.extend_from_slice(v);
+        b.resize((b.len() + 3) & !3, 0);
+        b
+    }
+
+    #[test]
+    fn typed_decode_keeps_what_print_neigh_needs() {
+        // NDA_DST 10.0.0.2, NDA_LLADDR, NDA_CACHEINFO (refcnt 1), NDA_PROBES 3,
+        // NDA_PROTOCOL 4 (static), NDA_FLAGS_EXT 1 (managed)
+        let mut ci = Vec::new();
+        for v in [100u32, 200, 300, 1] {
+            ci.extend_from_slice(&v.to_ne_bytes());
+        }
+        let mut a = nla(1, &[10, 0, 0, 2]);
+        a.extend(nla(2, &[2, 0, 0x0a, 0x2a, 0, 0x99]));
+        a.extend(nla(3, &ci));
+        a.extend(nla(4, &3u32.to_ne_bytes()));
+        a.extend(nla(12, &[4]));
+        a.extend(nla(15, &1u32.to_ne_bytes()));
+        let n = nda(AF_INET, &a);
+        assert_eq!(n.dst.as_deref(), Some(&[10u8, 0, 0, 2][..]));
+        assert_eq!(
+            n.lladdr.as_deref(),
+            Some(&[2u8, 0, 0x0a, 0x2a, 0, 0x99][..])
+        );
+        assert_eq!(
+            n.cacheinfo.as_ref().map(|c| (c.used, c.refcnt)),
+            Some((200, 1))
+        );
+        assert_eq!((n.probes, n.protocol, n.ext_flags), (Some(3), 4, 1));
+        // AF_BRIDGE: the crate gives the address as bytes; a 16-byte one stays whole
+        let b = nla(1, &[0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+        assert_eq!(nda(AF_BRIDGE, &b).dst.map(|d| d.len()), Some(16));
+        // a truncated attribute stops the walk without a panic
+        assert!(nda(AF_INET, &[200, 0, 1, 0, 10]).dst.is_none());
+    }
 }
