@@ -68,23 +68,6 @@ fn fail(e: &Error, command: u32) -> crate::error::Fail {
     ))
 }
 
-/// Dump the table (or a list) and collect the entries.
-pub fn dump(sock: &mut Socket, kind: u8, family: u8) -> std::result::Result<Vec<Conntrack>, Error> {
-    let seq = sock.next_seq();
-    let req = ct_request(kind, NLM_F_DUMP, seq, family, None);
-    let mut all = Vec::new();
-    let r = sock.dump(req.as_bytes(), seq, |m| {
-        if let Ok(ct) = Conntrack::from_msg(&m) {
-            all.push(ct);
-        }
-        Ok(())
-    });
-    match r {
-        Ok(()) | Err(Error::DumpInterrupted) => Ok(all),
-        Err(e) => Err(e),
-    }
-}
-
 pub fn list(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
     let kind = match cmd.table {
         Table::Dying => IPCTNL_MSG_CT_GET_DYING,
@@ -190,62 +173,71 @@ fn cmp_tuple_only(want: &Tuple, l3: Option<u8>, got: Option<&Tuple>, fam: u8) ->
     crate::template::cmp(&t, &ct)
 }
 
+/// -U: like -D, the updates are sent from inside the dump through a second
+/// socket (mnl_nfct_update_cb), so the table is never held whole.
 pub fn update(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
     let filter = filter_for(cmd)?;
     let tmpl = &filter.tmpl;
-    let entries = dump(sock, IPCTNL_MSG_CT_GET, cmd.family).map_err(|e| fail(&e, cmd.command))?;
-    for ct in entries {
+    let mut modifier = Socket::open().map_err(|e| fail(&e, CT_UPDATE))?;
+    let seq = sock.next_seq();
+    let req = ct_request(IPCTNL_MSG_CT_GET, NLM_F_DUMP, seq, cmd.family, None);
+    let r = sock.dump(req.as_bytes(), seq, |m| {
+        let Ok(ct) = Conntrack::from_msg(&m) else {
+            return Ok(());
+        };
         if filter.nat_rejects(&ct) || filter.label_rejects(&ct) || filter.network_rejects(&ct) {
-            continue;
+            return Ok(());
         }
         if let (Some(a), Some(b)) = (tmpl.id, ct.id) {
             if a != b {
-                continue;
+                return Ok(());
             }
         }
         if cmd.options & (O_ORIG | O_PROTO) != 0
             && !cmp_tuple_only(&tmpl.orig, tmpl.orig_l3, ct.orig.as_ref(), ct.family)
         {
-            continue;
+            return Ok(());
         }
         if cmd.options & (O_REPL | O_PROTO) != 0
             && !cmp_tuple_only(&tmpl.repl, tmpl.repl_l3, ct.reply.as_ref(), ct.family)
         {
-            continue;
+            return Ok(());
         }
         let new = updated(cmd, tmpl, &ct);
         if unchanged(&new, &ct) {
-            continue;
+            return Ok(());
         }
-        let seq = sock.next_seq();
+        let seq = modifier.next_seq();
         let req = ct_request(IPCTNL_MSG_CT_NEW, NLM_F_ACK, seq, cmd.family, Some(&new));
-        if let Err(e) = sock.request(req.as_bytes(), seq, |_| Ok(())) {
+        if let Err(e) = modifier.request(req.as_bytes(), seq, |_| Ok(())) {
             out.flush();
             eprintln!("Operation failed: {}", err2str(errno_of(&e), CT_UPDATE));
         }
-        let seq = sock.next_seq();
+        let seq = modifier.next_seq();
         let req = ct_request(IPCTNL_MSG_CT_GET, NLM_F_ACK, seq, cmd.family, Some(&new));
         let mut got = Vec::new();
-        match sock.request(req.as_bytes(), seq, |m| {
+        match modifier.request(req.as_bytes(), seq, |m| {
             if let Ok(c) = Conntrack::from_msg(&m) {
                 got.push(c);
             }
             Ok(())
         }) {
             Ok(()) => {}
-            Err(e) if errno_of(&e) == libc::ENOENT => continue,
-            Err(e) => {
-                out.flush();
-                return Err(fail(&e, CT_UPDATE));
-            }
+            Err(e) if errno_of(&e) == libc::ENOENT => return Ok(()),
+            // stops the dump: `Socket::dump` drains it and returns this
+            Err(e) => return Err(e),
         }
         for c in &got {
             out.entry(cmd, c, false);
         }
         out.counter += 1;
-    }
+        Ok(())
+    });
     out.flush();
-    Ok(())
+    match r {
+        Ok(()) | Err(Error::DumpInterrupted) => Ok(()),
+        Err(e) => Err(fail(&e, CT_UPDATE)),
+    }
 }
 
 /// The entry to send for -U: the original tuple, the template's timeout,
