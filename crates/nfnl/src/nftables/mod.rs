@@ -36,8 +36,8 @@ mod table;
 mod kernel_tests;
 
 pub use chain::{Chain, Hook};
-pub use dump::Dumped;
 pub use data::{Data, Verdict};
+pub use dump::Dumped;
 pub use expr::Expr;
 pub use gen::Gen;
 pub use obj::Obj;

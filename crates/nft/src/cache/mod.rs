@@ -265,13 +265,11 @@ impl Cache {
     }
 }
 
-/// Below this many sets the second socket costs more than it saves.
-const PARALLEL_MIN: usize = 64;
-
 /// The elements of `sets[i]` for every `i` in `need`, one GETSETELEM dump per
 /// set. The kernel finds each set by walking the table's set list, so with
-/// thousands of (anonymous) sets the dumps are CPU-bound in the kernel: half
-/// of them go to a second socket on a second thread (2 cores, one dump each).
+/// thousands of (anonymous) sets these dumps are most of a listing's kernel
+/// time. Splitting them over two sockets in two threads was measured and
+/// dropped (more CPU, no faster on the shared 2-core box).
 fn fetch_elems(
     sock: &mut Socket,
     family: u8,
@@ -279,44 +277,10 @@ fn fetch_elems(
     sets: &mut [CachedSet],
     need: &[usize],
 ) -> Result<(), Error> {
-    let names = |idx: &mut dyn Iterator<Item = &usize>| -> Vec<(usize, String)> {
-        idx.filter_map(|&i| sets.get(i).map(|s| (i, s.name().to_string())))
-            .collect()
-    };
-    let run = |sock: &mut Socket, list: &[(usize, String)]| {
-        list.iter()
-            .map(|(i, n)| Ok((*i, sock.nft_elems(family, table, n)?)))
-            .collect::<Result<Vec<_>, Error>>()
-    };
-    // Interleaved halves: the kernel's cost grows with a set's place in the list.
-    let mine = names(&mut need.iter().step_by(2));
-    let theirs = names(&mut need.iter().skip(1).step_by(2));
-    let mut results = Vec::with_capacity(need.len());
-    let second = (need.len() >= PARALLEL_MIN)
-        .then(Socket::open)
-        .and_then(Result::ok);
-    match second {
-        Some(mut other) => {
-            let (a, b) = std::thread::scope(|sc| {
-                let h = sc.spawn(|| run(&mut other, &theirs));
-                let a = run(sock, &mine);
-                let b = h
-                    .join()
-                    .unwrap_or_else(|_| Err(Error::Malformed("dump thread".into())));
-                (a, b)
-            });
-            results.extend(a?);
-            results.extend(b?);
-        }
-        None => {
-            results.extend(run(sock, &mine)?);
-            results.extend(run(sock, &theirs)?);
-        }
-    }
-    for (i, elems) in results {
-        if let Some(s) = sets.get_mut(i) {
-            s.elems = elems;
-        }
+    for &i in need {
+        let Some(s) = sets.get_mut(i) else { continue };
+        let name = s.name().to_string();
+        s.elems = sock.nft_elems(family, table, &name)?;
     }
     Ok(())
 }

@@ -8,20 +8,14 @@
 //! first rule for every 32 KiB reply, which is quadratic in the number of
 //! rules. Chain order, then rule order, is what the table-wide dump gives.
 //!
-//! With many chains the dumps (and their parsing) run in a second thread on
-//! sockets of their own, a bounded number of chains ahead of the printer, so
-//! the kernel's work and the printer's overlap on two cores.
-
-use std::sync::mpsc;
+//! Chains and rules are fetched on the listing's own socket and thread. A
+//! second thread (and socket) dumping and parsing rules a bounded number of
+//! chains ahead of the printer was measured and dropped: on the shared 2-core
+//! box it cost 0.3-0.5 s more CPU (musl's malloc lock, wake-ups) and did not
+//! make the listing faster.
 
 use nfnl::nftables::{Chain, Dumped, Rule};
 use nfnl::{Error, Socket};
-
-/// Below this many chains a second thread costs more than it saves.
-pub const FEED_MIN: usize = 64;
-
-/// Chains a dump thread may hold ahead of the printer (bounds memory).
-const FEED_AHEAD: usize = 64;
 
 /// The rules of one chain, in order; a chain deleted since the chain dump has none.
 pub fn chain_rules(
@@ -44,11 +38,8 @@ pub fn chain_rules(
     }
 }
 
-fn stopped() -> Error {
-    Error::Malformed("the listing stopped".into())
-}
-
-/// Give `f` the rules of each chain of `names` in turn, with its index.
+/// Give `f` the rules of each chain of `names` in turn, with its index (a
+/// few named chains; whole tables go through [`chains_with_rules`]).
 pub fn rules_by_chain<E: From<Error>>(
     sock: &mut Socket,
     family: u8,
@@ -56,33 +47,10 @@ pub fn rules_by_chain<E: From<Error>>(
     names: &[&str],
     mut f: impl FnMut(usize, &[Rule]) -> Result<(), E>,
 ) -> Result<(), E> {
-    let second = (names.len() >= FEED_MIN)
-        .then(Socket::open)
-        .and_then(Result::ok);
-    let Some(mut other) = second else {
-        for (i, n) in names.iter().enumerate() {
-            f(i, &chain_rules(sock, family, table, n)?)?;
-        }
-        return Ok(());
-    };
-    std::thread::scope(|sc| {
-        let (tx, rx) = mpsc::sync_channel(FEED_AHEAD);
-        sc.spawn(move || {
-            for n in names {
-                let r = chain_rules(&mut other, family, table, n);
-                let stop = r.is_err();
-                // A closed receiver: the printer stopped (an error, a closed pipe).
-                if tx.send(r).is_err() || stop {
-                    break;
-                }
-            }
-        });
-        for i in 0..names.len() {
-            let rules = rx.recv().map_err(|_| stopped())??;
-            f(i, &rules)?;
-        }
-        Ok(())
-    })
+    for (i, n) in names.iter().enumerate() {
+        f(i, &chain_rules(sock, family, table, n)?)?;
+    }
+    Ok(())
 }
 
 /// The chains of a table, kept compact (see [`Dumped`]), in kernel order.
@@ -102,8 +70,8 @@ pub fn chain_at(list: &Dumped, table: &str, i: usize) -> Result<Option<Chain>, E
     }
 }
 
-/// Give `f` every chain of `list` with its rules, in order, without keeping
-/// more than a few chains' rules in memory.
+/// Give `f` every chain of `list` with its rules, in order, one chain's
+/// rules in memory at a time.
 pub fn chains_with_rules<E: From<Error>>(
     sock: &mut Socket,
     family: u8,
@@ -111,42 +79,11 @@ pub fn chains_with_rules<E: From<Error>>(
     list: &Dumped,
     mut f: impl FnMut(&Chain, &[Rule]) -> Result<(), E>,
 ) -> Result<(), E> {
-    let second = (list.len() >= FEED_MIN)
-        .then(Socket::open)
-        .and_then(Result::ok);
-    let Some(mut other) = second else {
-        for i in 0..list.len() {
-            if let Some(c) = chain_at(list, table, i)? {
-                let rules = chain_rules(sock, family, table, c.name.as_deref().unwrap_or(""))?;
-                f(&c, &rules)?;
-            }
+    for i in 0..list.len() {
+        if let Some(c) = chain_at(list, table, i)? {
+            let rules = chain_rules(sock, family, table, c.name.as_deref().unwrap_or(""))?;
+            f(&c, &rules)?;
         }
-        return Ok(());
-    };
-    std::thread::scope(|sc| {
-        let (tx, rx) = mpsc::sync_channel(FEED_AHEAD);
-        sc.spawn(move || {
-            for i in 0..list.len() {
-                let item = chain_at(list, table, i).and_then(|c| match c {
-                    Some(c) => {
-                        let name = c.name.as_deref().unwrap_or("");
-                        let rules = chain_rules(&mut other, family, table, name)?;
-                        Ok(Some((c, rules)))
-                    }
-                    None => Ok(None),
-                });
-                let stop = item.is_err();
-                // A closed receiver: the printer stopped (an error, a closed pipe).
-                if tx.send(item).is_err() || stop {
-                    break;
-                }
-            }
-        });
-        for item in rx {
-            if let Some((c, rules)) = item? {
-                f(&c, &rules)?;
-            }
-        }
-        Ok(())
-    })
+    }
+    Ok(())
 }
