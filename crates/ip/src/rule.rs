@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 //! `ip rule` (iprule.c): list/flush with its filter, add/delete.
 
-use netlink_packet_route::rule::{RuleHeader, RuleMessage};
+use std::net::IpAddr;
 
-use crate::attr::Tb;
+use netlink_packet_core::{Nla, NlasIterator, Parseable};
+use netlink_packet_route::rule::{RuleAttribute, RuleHeader, RuleMessage};
+
 use crate::cli::{matches, Args, AF_INET, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE};
 use crate::err::{invarg, Fail, Res};
@@ -77,10 +79,11 @@ struct Filter {
 }
 
 /// fib_rule_hdr fields: family, dst_len, src_len, tos, table, action, flags, attributes.
-type Frh<'a> = (u8, u8, u8, u8, u8, u8, u32, Tb<'a>);
+type Frh = (u8, u8, u8, u8, u8, u8, u32, Fra);
 
-/// The fib_rule_hdr through netlink-packet-route's `RuleHeader`.
-fn frh(d: &[u8]) -> Option<Frh<'_>> {
+/// The fib_rule_hdr through netlink-packet-route's `RuleHeader`, and the
+/// attributes through its typed `RuleAttribute`s.
+fn frh(d: &[u8]) -> Option<Frh> {
     let h = RuleHeader::parse(d).ok()?;
     Some((
         h.family.into(),
@@ -90,8 +93,73 @@ fn frh(d: &[u8]) -> Option<Frh<'_>> {
         h.table,
         h.action.into(),
         h.flags.bits(),
-        Tb::parse(d.get(12..)?),
+        fra(d.get(12..)?),
     ))
+}
+
+/// What `print_rule` and the filter read (`tb[FRA_*]`: the last of each
+/// kind wins). The legacy NAT gateway (type 5, `RTA_GATEWAY` in iproute2's
+/// `print_rule`) has no typed form: its bytes come from the crate's
+/// `DefaultNla`.
+#[derive(Default)]
+struct Fra {
+    priority: Option<u32>,
+    src: Option<Vec<u8>>,
+    dst: Option<Vec<u8>>,
+    fwmark: Option<u32>,
+    fwmask: Option<u32>,
+    iifname: Option<String>,
+    oifname: Option<String>,
+    table: Option<u32>,
+    l3mdev: bool,
+    uid_range: Option<(u32, u32)>,
+    ip_proto: Option<u8>,
+    sport: Option<(u16, u16)>,
+    dport: Option<(u16, u16)>,
+    suppress_prefixlen: Option<u32>,
+    suppress_ifgroup: Option<u32>,
+    realm: Option<(u32, u32)>,
+    nat_gateway: Option<Vec<u8>>,
+    goto: Option<u32>,
+    protocol: Option<u8>,
+}
+
+fn fra(attrs: &[u8]) -> Fra {
+    let ip = |a: IpAddr| match a {
+        IpAddr::V4(v) => v.octets().to_vec(),
+        IpAddr::V6(v) => v.octets().to_vec(),
+    };
+    let mut f = Fra::default();
+    for nla in NlasIterator::new(attrs) {
+        let Ok(nla) = nla else { break };
+        match RuleAttribute::parse(&nla) {
+            Ok(RuleAttribute::Priority(v)) => f.priority = Some(v),
+            Ok(RuleAttribute::Source(v)) => f.src = Some(ip(v)),
+            Ok(RuleAttribute::Destination(v)) => f.dst = Some(ip(v)),
+            Ok(RuleAttribute::FwMark(v)) => f.fwmark = Some(v),
+            Ok(RuleAttribute::FwMask(v)) => f.fwmask = Some(v),
+            Ok(RuleAttribute::Iifname(v)) => f.iifname = Some(v),
+            Ok(RuleAttribute::Oifname(v)) => f.oifname = Some(v),
+            Ok(RuleAttribute::Table(v)) => f.table = Some(v),
+            Ok(RuleAttribute::L3MDev(v)) => f.l3mdev = v,
+            Ok(RuleAttribute::UidRange(r)) => f.uid_range = Some((r.start, r.end)),
+            Ok(RuleAttribute::IpProtocol(p)) => f.ip_proto = Some(p.into()),
+            Ok(RuleAttribute::SourcePortRange(r)) => f.sport = Some((r.start, r.end)),
+            Ok(RuleAttribute::DestinationPortRange(r)) => f.dport = Some((r.start, r.end)),
+            Ok(RuleAttribute::SuppressPrefixLen(v)) => f.suppress_prefixlen = Some(v),
+            Ok(RuleAttribute::SuppressIfGroup(v)) => f.suppress_ifgroup = Some(v),
+            Ok(RuleAttribute::Realm(r)) => f.realm = Some((r.source as u32, r.destination as u32)),
+            Ok(RuleAttribute::Goto(v)) => f.goto = Some(v),
+            Ok(RuleAttribute::Protocol(p)) => f.protocol = Some(p.into()),
+            Ok(RuleAttribute::Other(o)) if o.kind() == RTA_GATEWAY => {
+                let mut v = vec![0u8; o.value_len()];
+                o.emit_value(&mut v);
+                f.nat_gateway = Some(v);
+            }
+            _ => {}
+        }
+    }
+    f
 }
 
 fn passes(f: &Filter, d: &[u8]) -> bool {
@@ -100,7 +168,7 @@ fn passes(f: &Filter, d: &[u8]) -> bool {
     };
     let _ = family;
     if let Some(p) = f.pref {
-        if tb.u32(FRA_PRIORITY).unwrap_or(0) != p {
+        if tb.priority.unwrap_or(0) != p {
             return false;
         }
     }
@@ -113,34 +181,34 @@ fn passes(f: &Filter, d: &[u8]) -> bool {
         }
     }
     if let Some(m) = f.fwmark {
-        if tb.u32(FRA_FWMARK).unwrap_or(0) != m {
+        if tb.fwmark.unwrap_or(0) != m {
             return false;
         }
     }
     if let Some(m) = f.fwmask {
-        if tb.u32(FRA_FWMASK).unwrap_or(0) != m {
+        if tb.fwmask.unwrap_or(0) != m {
             return false;
         }
     }
     if let Some(i) = &f.iif {
-        if tb.str(FRA_IIFNAME) != Some(i.as_str()) {
+        if tb.iifname.as_deref() != Some(i.as_str()) {
             return false;
         }
     }
     if let Some(o) = &f.oif {
-        if tb.str(FRA_OIFNAME) != Some(o.as_str()) {
+        if tb.oifname.as_deref() != Some(o.as_str()) {
             return false;
         }
     }
-    if f.tb != 0 && tb.u32(FRA_TABLE).unwrap_or(table as u32) != f.tb {
+    if f.tb != 0 && tb.table.unwrap_or(table as u32) != f.tb {
         return false;
     }
-    for (p, attr, len) in [(&f.src, FRA_SRC, src_len), (&f.dst, FRA_DST, dst_len)] {
+    for (p, attr, len) in [(&f.src, &tb.src, src_len), (&f.dst, &tb.dst, dst_len)] {
         if p.family != 0 || p.len_given {
             if len as i32 != p.bitlen {
                 return false;
             }
-            if let Some(v) = tb.get(attr) {
+            if let Some(v) = attr {
                 if !addr_match(v, p.bytes(), p.bitlen) {
                     return false;
                 }
@@ -150,7 +218,7 @@ fn passes(f: &Filter, d: &[u8]) -> bool {
         }
     }
     if let Some(pr) = f.protocol {
-        if tb.u8(FRA_PROTOCOL).unwrap_or(0) != pr {
+        if tb.protocol.unwrap_or(0) != pr {
             return false;
         }
     }
@@ -225,13 +293,17 @@ fn list(ctx: &mut Ctx, mut args: Args, flush: bool) -> Res {
             if *ty != RTM_NEWRULE || !passes(&f, d) {
                 continue;
             }
-            let tb = Tb::parse(d.get(12..).unwrap_or(&[]));
-            if tb.u32(FRA_PRIORITY).unwrap_or(0) == 0 {
+            let Some((.., tb)) = frh(d) else { continue };
+            if tb.priority.unwrap_or(0) == 0 {
                 continue;
             }
-            let mut m = Msg::new(RTM_DELRULE, 0, &d[..12]);
-            m.raw(&d[12..]);
-            ctx.nl.talk(m).map_err(|e| crate::err::kernel(&e))?;
+            // the dumped rule, re-emitted by the crate as the delete
+            let Ok(req) = RuleMessage::parse(d.as_slice()) else {
+                continue;
+            };
+            ctx.nl
+                .talk(Msg::typed(RTM_DELRULE, 0, &req))
+                .map_err(|e| crate::err::kernel(&e))?;
         }
         return Ok(());
     }
@@ -256,11 +328,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
     if ty == RTM_DELRULE {
         o.b(Some("deleted"), "Deleted ", true);
     }
-    o.u(
-        Some("priority"),
-        "%u:\t",
-        tb.u32(FRA_PRIORITY).unwrap_or(0) as u64,
-    );
+    o.u(Some("priority"), "%u:\t", tb.priority.unwrap_or(0) as u64);
     if flags & FIB_RULE_INVERT != 0 {
         if o.json {
             o.j_null(Some("not"));
@@ -268,7 +336,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
             o.fp("not ");
         }
     }
-    if let Some(s) = tb.get(FRA_SRC) {
+    if let Some(s) = &tb.src {
         o.fp("from ");
         o.cs(
             Some("src"),
@@ -285,7 +353,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
     } else {
         o.s(Some("src"), "from %s", "all");
     }
-    if let Some(s) = tb.get(FRA_DST) {
+    if let Some(s) = &tb.dst {
         o.fp(" to ");
         o.cs(
             Some("dst"),
@@ -310,14 +378,14 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
             format!("{v:#x}")
         }
     };
-    if tb.has(FRA_FWMARK) || tb.has(FRA_FWMASK) {
-        let mark = tb.u32(FRA_FWMARK).unwrap_or(0);
+    if tb.fwmark.is_some() || tb.fwmask.is_some() {
+        let mark = tb.fwmark.unwrap_or(0);
         o.s(Some("fwmark"), " fwmark %s", &hex(mark));
-        if let Some(mask) = tb.u32(FRA_FWMASK).filter(|m| *m != u32::MAX) {
+        if let Some(mask) = tb.fwmask.filter(|m| *m != u32::MAX) {
             o.s(Some("fwmask"), "/%s", &hex(mask));
         }
     }
-    if let Some(i) = tb.str(FRA_IIFNAME) {
+    if let Some(i) = tb.iifname.as_deref() {
         o.fp(" iif ");
         o.cs(Some("iif"), Color::Ifname, "%s", i);
         if flags & FIB_RULE_IIF_DETACHED != 0 {
@@ -328,7 +396,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
             }
         }
     }
-    if let Some(i) = tb.str(FRA_OIFNAME) {
+    if let Some(i) = tb.oifname.as_deref() {
         o.fp(" oif ");
         o.cs(Some("oif"), Color::Ifname, "%s", i);
         if flags & FIB_RULE_OIF_DETACHED != 0 {
@@ -339,22 +407,18 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
             }
         }
     }
-    if tb.u8(FRA_L3MDEV).unwrap_or(0) != 0 {
+    if tb.l3mdev {
         if o.json {
             o.j_null(Some("l3mdev"));
         } else {
             o.fp(" lookup [l3mdev-table]");
         }
     }
-    if let Some(r) = tb.get(FRA_UID_RANGE) {
-        o.u(
-            Some("uid_start"),
-            " uidrange %u",
-            crate::attr::u32_at(r, 0) as u64,
-        );
-        o.u(Some("uid_end"), "-%u", crate::attr::u32_at(r, 4) as u64);
+    if let Some((start, end)) = tb.uid_range {
+        o.u(Some("uid_start"), " uidrange %u", start as u64);
+        o.u(Some("uid_end"), "-%u", end as u64);
     }
-    if let Some(p) = tb.u8(FRA_IP_PROTO) {
+    if let Some(p) = tb.ip_proto {
         let s = match p {
             6 => "tcp".to_string(),
             17 => "udp".to_string(),
@@ -365,9 +429,8 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
         };
         o.s(Some("ipproto"), " ipproto %s", &s);
     }
-    for (attr, key) in [(FRA_SPORT_RANGE, "sport"), (FRA_DPORT_RANGE, "dport")] {
-        if let Some(r) = tb.get(attr) {
-            let (s, e) = (crate::attr::u16_at(r, 0), crate::attr::u16_at(r, 2));
+    for (range, key) in [(tb.sport, "sport"), (tb.dport, "dport")] {
+        if let Some((s, e)) = range {
             if s == e {
                 o.u(Some(key), &format!(" {key} %u"), s as u64);
             } else {
@@ -380,10 +443,10 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
             }
         }
     }
-    let table = tb.u32(FRA_TABLE).unwrap_or(table as u32);
+    let table = tb.table.unwrap_or(table as u32);
     if table != 0 {
         o.s(Some("table"), " lookup %s", &table_n2a(table));
-        if let Some(pl) = tb.u32(FRA_SUPPRESS_PREFIXLEN) {
+        if let Some(pl) = tb.suppress_prefixlen {
             if pl as i32 != -1 {
                 o.i(
                     Some("suppress_prefixlen"),
@@ -392,7 +455,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
                 );
             }
         }
-        if let Some(g) = tb.u32(FRA_SUPPRESS_IFGROUP) {
+        if let Some(g) = tb.suppress_ifgroup {
             if g as i32 != -1 {
                 let gs = if g == 0 {
                     "default".to_string()
@@ -403,8 +466,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
             }
         }
     }
-    if let Some(fl) = tb.u32(FRA_FLOW) {
-        let (from, to) = (fl >> 16, fl & 0xffff);
+    if let Some((from, to)) = tb.realm {
         if from != 0 {
             o.s(Some("flow_from"), " realms %s/", &from.to_string());
         } else {
@@ -414,7 +476,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
     }
     match action {
         10 => {
-            if let Some(g) = tb.get(RTA_GATEWAY) {
+            if let Some(g) = &tb.nat_gateway {
                 o.s(Some("nat_gateway"), " map-to %s", &fmt_addr(family, g));
             } else if o.json {
                 o.j_null(Some("masquerade"));
@@ -423,7 +485,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
             }
         }
         2 => {
-            match tb.u32(FRA_GOTO) {
+            match tb.goto {
                 Some(g) => o.u(Some("goto"), " goto %u", g as u64),
                 None => o.s(Some("goto"), " goto %s", "none"),
             }
@@ -445,7 +507,7 @@ fn print_rule(ctx: &mut Ctx, ty: u16, d: &[u8]) {
         1 => {}
         a => o.s(Some("action"), " %s", &rtntype_n2a(a)),
     }
-    if let Some(p) = tb.u8(FRA_PROTOCOL) {
+    if let Some(p) = tb.protocol {
         if (p != 0 && p != 2) || ctx.o.details > 0 {
             ctx.out.s(Some("protocol"), " proto %s", &proto_n2a(p));
         }
@@ -665,4 +727,37 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
         eprint!("{warn}");
     }
     ctx.nl.talk(req).map_err(|e| crate::err::kernel(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nla(ty: u16, v: &[u8]) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&(4 + v.len() as u16).to_ne_bytes());
+        b.extend_from_slice(&ty.to_ne_bytes());
+        b.extend_from_slice(v);
+        b.resize((b.len() + 3) & !3, 0);
+        b
+    }
+
+    #[test]
+    fn typed_decode_keeps_what_print_rule_needs() {
+        let mut a = nla(FRA_PRIORITY, &103u32.to_ne_bytes());
+        a.extend(nla(FRA_SRC, &[1, 2, 3, 4]));
+        a.extend(nla(FRA_FLOW, &((3u32 << 16) | 4).to_ne_bytes()));
+        a.extend(nla(FRA_SPORT_RANGE, &[0xe8, 0x03, 0xd0, 0x07]));
+        a.extend(nla(FRA_IP_PROTO, &[6]));
+        a.extend(nla(RTA_GATEWAY, &[10, 0, 0, 9]));
+        a.extend(nla(FRA_PRIORITY, &104u32.to_ne_bytes()));
+        let f = fra(&a);
+        assert_eq!(f.priority, Some(104), "the last one wins, as in tb[]");
+        assert_eq!(f.src.as_deref(), Some(&[1u8, 2, 3, 4][..]));
+        assert_eq!(f.realm, Some((3, 4)));
+        assert_eq!(f.sport, Some((1000, 2000)));
+        assert_eq!(f.ip_proto, Some(6));
+        assert_eq!(f.nat_gateway.as_deref(), Some(&[10u8, 0, 0, 9][..]));
+        assert!(f.dst.is_none() && f.table.is_none());
+    }
 }
