@@ -57,7 +57,8 @@ fn stmt_protos(s: &Stmt) -> Vec<Proto> {
     out
 }
 
-/// The protocol a `meta l4proto X` / `meta nfproto X` match implies, if it is one.
+/// The protocol a `meta l4proto X` / `meta nfproto X` / `ether type X` match
+/// implies, if it is one.
 fn dependency(s: &Stmt) -> Option<Proto> {
     let StmtKind::Match { left, op, right } = &s.kind else {
         return None;
@@ -65,10 +66,22 @@ fn dependency(s: &Stmt) -> Option<Proto> {
     if !matches!(op, RelOp::Eq | RelOp::Implicit) {
         return None;
     }
-    let (ExprKind::Meta(m), ExprKind::Value(v)) = (&left.kind, &right.kind) else {
+    let ExprKind::Value(v) = &right.kind else {
         return None;
     };
     let n = *v.data.last()?;
+    // `ether type ip` before an IPv4 (or icmp) match in bridge/netdev tables.
+    if let ExprKind::Payload(f) = &left.kind {
+        let ethertype = (f.proto, f.name) == (Proto::Ether, "type") && v.data.len() == 2;
+        return match (ethertype, v.data[0], n) {
+            (true, 0, 0x08) | (true, 0x08, 0) => Some(Proto::Ip),
+            (true, 0x86, 0xdd) | (true, 0xdd, 0x86) => Some(Proto::Ip6),
+            _ => None,
+        };
+    }
+    let ExprKind::Meta(m) = &left.kind else {
+        return None;
+    };
     match (m.name, n) {
         ("iiftype", 1) => Some(Proto::Ether),
         ("l4proto", 6) => Some(Proto::Tcp),

@@ -399,3 +399,44 @@ fn header_bitfields() {
         "ip version 4",
     );
 }
+
+/// Bridge tables: `ether type ip` is the dependency of an IPv4 (icmp) match
+/// and is not listed (tests/py/bridge/icmpX.t); on its own it stays.
+#[test]
+fn bridge_ether_type_dependency() {
+    let t = CachedTable::new(Table::new(7, "t"), vec![], vec![], vec![], vec![]);
+    let case = |lines: &[&str], expect: &str| {
+        let mut r = rule_of(lines);
+        r.family = 7;
+        let got = text::rule(&super::rule(&t, &r), &Opts::default());
+        assert_eq!(got, expect);
+    };
+    let ether = |v: &str| {
+        [
+            "[ payload load 2b @ link header + 12 => reg 1 ]".to_string(),
+            format!("[ cmp eq reg 1 {v} ]"),
+        ]
+    };
+    let icmp = |ty: &str, proto: &str| {
+        [
+            "[ meta load l4proto => reg 1 ]".to_string(),
+            format!("[ cmp eq reg 1 {proto} ]"),
+            "[ payload load 1b @ transport header + 0 => reg 1 ]".to_string(),
+            format!("[ cmp eq reg 1 {ty} ]"),
+        ]
+    };
+    let joined =
+        |a: &[String], b: &[String]| -> Vec<String> { a.iter().chain(b).cloned().collect() };
+    let v4 = joined(&ether("0x00000008"), &icmp("0x00000008", "0x00000001"));
+    let v4: Vec<&str> = v4.iter().map(String::as_str).collect();
+    case(&v4, "icmp type echo-request");
+    let v6 = joined(&ether("0x0000dd86"), &icmp("0x00000080", "0x0000003a"));
+    let v6: Vec<&str> = v6.iter().map(String::as_str).collect();
+    case(&v6, "icmpv6 type echo-request");
+    let alone = joined(
+        &ether("0x00000008"),
+        &["[ counter pkts 0 bytes 0 ]".to_string()],
+    );
+    let alone: Vec<&str> = alone.iter().map(String::as_str).collect();
+    case(&alone, "ether type ip counter packets 0 bytes 0");
+}
