@@ -2,8 +2,6 @@
 //! The expectation table: -L/-C/-F/-G/-D/-S expect, and the expectation
 //! line format (libnetfilter_conntrack's expect/snprintf_default.c).
 
-use std::fmt::Write;
-
 use nfnl::ctnetlink::attribute::*;
 use nfnl::ctnetlink::{exp_request, EventKind, Expect, Tuple};
 use nfnl::msg::{NLM_F_ACK, NLM_F_DUMP};
@@ -13,75 +11,32 @@ use crate::create::op_failed;
 use crate::error::{prefix, Result};
 use crate::output::Out;
 use crate::parse::{Cmd, O_TMS, O_XML};
+use crate::print::{put_num, put_tuple};
+use crate::text::{put, put_str};
 
-fn put_tuple(out: &mut String, t: Option<&Tuple>, fam: u8, src: &str, dst: &str) {
-    let empty = Tuple::default();
-    let t = t.unwrap_or(&empty);
-    let f = t.family().unwrap_or(fam);
-    let v6 = f == libc::AF_INET6 as u8;
-    if f == libc::AF_INET as u8 || v6 {
-        let _ = write!(
-            out,
-            "{src}={} {dst}={} ",
-            crate::print::addr(t.src, v6),
-            crate::print::addr(t.dst, v6)
-        );
-    }
-    match t.proto.unwrap_or(0) {
-        IPPROTO_TCP | IPPROTO_UDP | IPPROTO_UDPLITE | IPPROTO_SCTP | IPPROTO_DCCP => {
-            let _ = write!(
-                out,
-                "sport={} dport={} ",
-                t.src_port.unwrap_or(0),
-                t.dst_port.unwrap_or(0)
-            );
-        }
-        IPPROTO_ICMP | IPPROTO_ICMPV6 => {
-            let _ = write!(
-                out,
-                "type={} code={} id={} ",
-                t.icmp_type.unwrap_or(0),
-                t.icmp_code.unwrap_or(0),
-                t.icmp_id.unwrap_or(0)
-            );
-        }
-        IPPROTO_GRE => {
-            let _ = write!(
-                out,
-                "srckey=0x{:x} dstkey=0x{:x} ",
-                t.src_port.unwrap_or(0),
-                t.dst_port.unwrap_or(0)
-            );
-        }
-        _ => {}
-    }
-}
-
-/// One expectation in the default format.
 pub fn line(e: &Expect, ev: Option<EventKind>) -> String {
-    let mut out = String::new();
+    let mut out = Vec::with_capacity(256);
     match ev {
-        Some(EventKind::New) => out.push_str("    [NEW] "),
-        Some(EventKind::Update) => out.push_str(" [UPDATE] "),
-        Some(EventKind::Destroy) => out.push_str("[DESTROY] "),
+        Some(EventKind::New) => put(&mut out, b"    [NEW] "),
+        Some(EventKind::Update) => put(&mut out, b" [UPDATE] "),
+        Some(EventKind::Destroy) => put(&mut out, b"[DESTROY] "),
         _ => {}
     }
     if let Some(t) = e.timeout {
-        let _ = write!(out, "{t} ");
+        put_num(&mut out, b"", t.into());
     }
     let proto = e.tuple.as_ref().and_then(|t| t.proto).unwrap_or(0);
-    let _ = write!(out, "proto={proto} ");
-    put_tuple(&mut out, e.tuple.as_ref(), e.family, "src", "dst");
-    put_tuple(&mut out, e.mask.as_ref(), e.family, "mask-src", "mask-dst");
-    put_tuple(
-        &mut out,
-        e.master.as_ref(),
-        e.family,
-        "master-src",
-        "master-dst",
-    );
+    put_num(&mut out, b"proto=", proto.into());
+    let empty = Tuple::default();
+    for (t, src, dst) in [
+        (&e.tuple, &b"src"[..], &b"dst"[..]),
+        (&e.mask, b"mask-src", b"mask-dst"),
+        (&e.master, b"master-src", b"master-dst"),
+    ] {
+        put_tuple(&mut out, t.as_ref().unwrap_or(&empty), e.family, src, dst);
+    }
     if let Some(z) = e.zone {
-        let _ = write!(out, "zone={z} ");
+        put_num(&mut out, b"zone=", z.into());
     }
     let flags = e.flags.unwrap_or(0);
     let mut names = Vec::new();
@@ -94,20 +49,21 @@ pub fn line(e: &Expect, ev: Option<EventKind>) -> String {
     if flags & NF_CT_EXPECT_USERSPACE != 0 {
         names.push("USERSPACE");
     }
-    out.push_str(&names.join(","));
+    put_str(&mut out, &names.join(","));
     if flags != 0 {
-        out.push(' ');
+        put(&mut out, b" ");
     }
     if let Some(c) = e.class {
-        let _ = write!(out, "class={c} ");
+        put_num(&mut out, b"class=", c.into());
     }
     if let Some(h) = &e.helper {
-        let _ = write!(out, "helper={h}");
+        put(&mut out, b"helper=");
+        put_str(&mut out, h);
     }
-    if out.ends_with(' ') {
+    if out.last() == Some(&b' ') {
         out.pop();
     }
-    out
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 fn dump(sock: &mut Socket, family: u8) -> std::result::Result<Vec<Expect>, Error> {
@@ -221,4 +177,58 @@ pub fn create(cmd: &Cmd, sock: &mut Socket) -> Result<()> {
     );
     sock.request(req.as_bytes(), seq, |_| Ok(()))
         .map_err(|err| op_failed(&err, cmd.command))
+}
+
+#[cfg(test)]
+#[allow(clippy::field_reassign_with_default)]
+mod tests {
+    use super::*;
+
+    fn tuple(src: &str, dst: &str, proto: u8, ports: (u16, u16)) -> Tuple {
+        let mut t = Tuple::default();
+        t.src = src.parse().ok();
+        t.dst = dst.parse().ok();
+        t.proto = Some(proto);
+        (t.src_port, t.dst_port) = (Some(ports.0), Some(ports.1));
+        t
+    }
+
+    /// Lines as the String-based formatter before text.rs printed them.
+    #[test]
+    fn expectation_lines() {
+        let mut e = Expect::default();
+        e.family = libc::AF_INET as u8;
+        e.timeout = Some(300);
+        e.tuple = Some(tuple("1.1.1.1", "2.2.2.2", 17, (0, 5060)));
+        e.mask = Some(tuple("255.255.255.255", "255.255.255.255", 17, (0, 65535)));
+        e.master = Some(tuple("1.1.1.1", "2.2.2.2", 17, (5060, 5060)));
+        e.flags = Some(NF_CT_EXPECT_PERMANENT | NF_CT_EXPECT_USERSPACE);
+        e.class = Some(0);
+        e.helper = Some("sip".into());
+        e.zone = Some(3);
+        assert_eq!(
+            line(&e, Some(EventKind::New)),
+            "    [NEW] 300 proto=17 src=1.1.1.1 dst=2.2.2.2 sport=0 dport=5060 \
+             mask-src=255.255.255.255 mask-dst=255.255.255.255 sport=0 dport=65535 \
+             master-src=1.1.1.1 master-dst=2.2.2.2 sport=5060 dport=5060 zone=3 \
+             PERMANENT,USERSPACE class=0 helper=sip"
+        );
+        let mut v6 = Expect::default();
+        v6.family = libc::AF_INET6 as u8;
+        let mut icmp = Tuple::default();
+        icmp.src = "fe80::1".parse().ok();
+        icmp.proto = Some(IPPROTO_ICMPV6);
+        icmp.icmp_type = Some(128);
+        v6.tuple = Some(icmp);
+        v6.master = Some(tuple("10.0.0.1", "10.0.0.2", IPPROTO_GRE, (0x1234, 0xffff)));
+        assert_eq!(
+            line(&v6, None),
+            "proto=58 src=fe80::1 dst=:: type=128 code=0 id=0 mask-src=:: mask-dst=:: \
+             master-src=10.0.0.1 master-dst=10.0.0.2 srckey=0x1234 dstkey=0xffff"
+        );
+        assert_eq!(
+            line(&Expect::default(), Some(EventKind::Destroy)),
+            "[DESTROY] proto=0"
+        );
+    }
 }

@@ -46,7 +46,15 @@ pub(crate) fn tuple_l3(t: &Tuple, fallback: u8) -> u8 {
     t.family().unwrap_or(fallback)
 }
 
-fn put_addresses(out: &mut Vec<u8>, t: &Tuple, fam: u8) {
+/// A tuple's addresses and layer-4 fields, `SRC=a DST=b sport=…`, in the
+/// family of its addresses (`fam` when it has none). Shared with the
+/// expectation line, which labels its three tuples differently.
+pub(crate) fn put_tuple(out: &mut Vec<u8>, t: &Tuple, fam: u8, src: &[u8], dst: &[u8]) {
+    put_addresses(out, t, tuple_l3(t, fam), src, dst);
+    put_l4(out, t);
+}
+
+fn put_addresses(out: &mut Vec<u8>, t: &Tuple, fam: u8, src: &[u8], dst: &[u8]) {
     let v6 = fam == libc::AF_INET6 as u8;
     if fam == libc::AF_INET as u8 || v6 {
         let zero = || -> IpAddr {
@@ -56,9 +64,12 @@ fn put_addresses(out: &mut Vec<u8>, t: &Tuple, fam: u8) {
                 IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED)
             }
         };
-        put(out, b"src=");
+        put(out, src);
+        put(out, b"=");
         put_ip(out, t.src.unwrap_or_else(zero));
-        put(out, b" dst=");
+        put(out, b" ");
+        put(out, dst);
+        put(out, b"=");
         put_ip(out, t.dst.unwrap_or_else(zero));
         put(out, b" ");
     }
@@ -94,7 +105,7 @@ fn put_l4(out: &mut Vec<u8>, t: &Tuple) {
 }
 
 /// `name=value ` with a decimal value.
-fn put_num(out: &mut Vec<u8>, name: &[u8], v: u64) {
+pub(crate) fn put_num(out: &mut Vec<u8>, name: &[u8], v: u64) {
     put(out, name);
     put_u64(out, v);
     put(out, b" ");
@@ -182,8 +193,7 @@ pub fn default_into(out: &mut Vec<u8>, ct: &Conntrack, ev: Option<EventKind>, f:
         put_str(out, name);
         put(out, b" ");
     }
-    put_addresses(out, orig, ofam);
-    put_l4(out, orig);
+    put_tuple(out, orig, ct.family, b"src", b"dst");
     if let Some(z) = orig.zone {
         put_num(out, b"zone-orig=", z.into());
     }
@@ -191,8 +201,7 @@ pub fn default_into(out: &mut Vec<u8>, ct: &Conntrack, ev: Option<EventKind>, f:
     if ct.status.is_some_and(|s| s & IPS_SEEN_REPLY == 0) {
         put(out, b"[UNREPLIED] ");
     }
-    put_addresses(out, repl, tuple_l3(repl, ct.family));
-    put_l4(out, repl);
+    put_tuple(out, repl, ct.family, b"src", b"dst");
     if let Some(z) = repl.zone {
         put_num(out, b"zone-reply=", z.into());
     }
