@@ -88,6 +88,20 @@ impl Batch {
         }
     }
 
+    /// The table's set names and each chain's anonymous sets (see
+    /// [`Schedule::table_set_names`]).
+    pub fn table_set_names(
+        &mut self,
+        family: u8,
+        name: &str,
+        sets: &[String],
+        chain_sets: std::collections::HashMap<String, Vec<String>>,
+    ) {
+        if let Some(s) = self.sched.as_mut() {
+            s.table_set_names(family, name, sets.iter().map(String::as_str), chain_sets);
+        }
+    }
+
     /// Append one message (its spans are kept for error mapping).
     pub fn push(&mut self, mut out: Out) {
         if let Some(s) = self.sched.as_mut() {

@@ -5,7 +5,7 @@
 //! Nothing is sent when parsing or evaluation fails, and a batch the kernel rejects in part is
 //! rejected whole (one transaction), so a bad command never changes anything.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 
 use nfnl::Socket;
@@ -103,6 +103,9 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         for (fam, name, chains, anon) in known.known {
             batch.table_known(fam.nfproto(), &name, chains, anon);
         }
+        for (fam, name, sets, chain_sets) in known.names {
+            batch.table_set_names(fam.nfproto(), &name, &sets, chain_sets);
+        }
         let mut errors: Vec<ErrorRecord> = Vec::new();
         // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
         // batch only then).
@@ -179,7 +182,9 @@ fn load_scope(
             Err(e) => return Err(e),
         }
         scope.add_table(fam, &name);
-        for s in sock.nft_sets(f, Some(&name))? {
+        let sets = sock.nft_sets(f, Some(&name))?;
+        let set_names: Vec<String> = sets.iter().filter_map(|s| s.name.clone()).collect();
+        for s in sets {
             let (Some(sname), Some(info)) = (s.name.clone(), set_from_kernel(&s)) else {
                 continue;
             };
@@ -202,6 +207,33 @@ fn load_scope(
                     .filter_map(|r| r.chain.clone())
                     .collect();
                 loaded.known.push((fam, name.clone(), names, anon));
+                // The anonymous sets each chain's rules use (unknown expressions: none of it).
+                let mut chain_sets = ChainSets::new();
+                let mut clear = true;
+                for r in &rules {
+                    for e in r.expressions() {
+                        let set = match e {
+                            nfnl::nftables::Expr::Lookup(l) => l.set.as_ref(),
+                            nfnl::nftables::Expr::Dynset(d) => d.set_name.as_ref(),
+                            nfnl::nftables::Expr::Objref(o) => o.set_name.as_ref(),
+                            nfnl::nftables::Expr::Other { .. } => {
+                                clear = false;
+                                None
+                            }
+                            _ => None,
+                        };
+                        if let (Some(set), Some(c)) =
+                            (set.filter(|n| n.starts_with("__")), &r.chain)
+                        {
+                            chain_sets.entry(c.clone()).or_default().push(set.clone());
+                        }
+                    }
+                }
+                if clear {
+                    loaded
+                        .names
+                        .push((fam, name.clone(), set_names.clone(), chain_sets));
+                }
             }
             if let (Some(t), true) = (scope.table_mut(fam, &name), need_rules) {
                 for c in chains {
@@ -247,7 +279,13 @@ fn binds_anonymous(e: &nfnl::nftables::Expr) -> bool {
 struct Loaded {
     absent: Vec<(Family, String)>,
     known: Vec<(Family, String, HashSet<String>, HashSet<String>)>,
+    /// Tables whose anonymous set names the batch can choose: every set name, and the
+    /// anonymous sets of each chain.
+    names: Vec<(Family, String, Vec<String>, ChainSets)>,
 }
+
+/// A chain's name → the names of the anonymous sets its rules use.
+type ChainSets = HashMap<String, Vec<String>>;
 
 /// The table a command works on, and whether it needs the rule order.
 fn cmd_table(c: &Cmd) -> (Option<(Family, String)>, bool) {

@@ -85,7 +85,9 @@ pub struct Schedule {
     /// Fresh tables where this batch names anonymous sets itself: the next number per
     /// template (`__set`, `__map`). A table leaves this map at the first message that could
     /// free or take such a name otherwise (then the kernel numbers, from where we left).
-    naming: HashMap<(u8, String), HashMap<String, u32>>,
+    naming: HashMap<(u8, String), Naming>,
+    /// Tables whose naming stops after the current message.
+    naming_off: Vec<(u8, String)>,
     /// Chains created in this batch in a fresh table: true while they have no rules.
     empty_chains: HashMap<(u32, String), bool>,
 }
@@ -102,7 +104,7 @@ impl Schedule {
     pub fn table_absent(&mut self, family: u8, name: &str) {
         self.fresh.insert((family, name.to_string()));
         self.naming
-            .insert((family, name.to_string()), HashMap::new());
+            .insert((family, name.to_string()), Naming::default());
         self.known
             .insert((family, name.to_string()), Known::default());
     }
@@ -119,6 +121,39 @@ impl Schedule {
     ) {
         self.known
             .insert((family, name.to_string()), Known { chains, anon });
+    }
+
+    /// The table's sets (every name) and the anonymous sets each chain's rules use: with
+    /// them the batch names new anonymous sets as the kernel would (see `name_anonymous`).
+    pub fn table_set_names<'a>(
+        &mut self,
+        family: u8,
+        name: &str,
+        sets: impl IntoIterator<Item = &'a str>,
+        chain_sets: HashMap<String, Vec<String>>,
+    ) {
+        let mut n = Naming::default();
+        for s in sets {
+            if !s.starts_with("__") {
+                continue;
+            }
+            let Some((tmpl, num)) = anon_number(s) else {
+                // Named like an anonymous set but not one: let the kernel number.
+                return;
+            };
+            n.pools.entry(tmpl).or_default().used.push(num);
+        }
+        for p in n.pools.values_mut() {
+            p.settle();
+        }
+        for (chain, names) in chain_sets {
+            let nums: Option<Vec<(String, u32)>> = names.iter().map(|x| anon_number(x)).collect();
+            let Some(nums) = nums else {
+                return;
+            };
+            n.chain_sets.insert(chain, nums);
+        }
+        self.naming.insert((family, name.to_string()), n);
     }
 
     /// Number of messages recorded.
@@ -300,34 +335,51 @@ impl Schedule {
     /// Element messages for anonymous sets name them by NFTA_SET_ELEM_LIST_SET_ID alone, so
     /// the kernel does not compare the name with every set's either.
     fn name_anonymous(&mut self, out: &mut Out, acc: &Access) {
-        let Some((f, t)) = table_of(out).map(|(f, t)| (f, t.to_string())) else {
+        let Some(key) = table_of(out).map(|(f, t)| (f, t.to_string())) else {
             return;
         };
         let new_anon = matches!(&out.body, Body::Set(s)
             if out.msg == NFT_MSG_NEWSET && s.id.is_some()
                 && s.name.as_deref().is_some_and(|n| n.ends_with("%d") && n.matches('%').count() == 1));
         let names = acc.writes.iter().any(|(k, _)| *k == K_NAMES);
-        if names && !new_anon {
-            self.naming.remove(&(f, t.clone()));
+        if let Body::Elems(e) = &mut out.body {
+            if e.set_id.is_some() && e.set.as_deref().is_some_and(|n| n.contains('%')) {
+                e.set = None;
+            }
         }
-        match &mut out.body {
-            Body::Set(s) if new_anon => {
-                let Some(next) = self.naming.get_mut(&(f, t)) else {
-                    return;
-                };
+        let Some(naming) = self.naming.get_mut(&key) else {
+            return;
+        };
+        match (&mut out.body, out.msg) {
+            (Body::Set(s), _) if new_anon => {
                 let Some(tmpl) = s.name.as_deref().and_then(|n| n.strip_suffix("%d")) else {
                     return;
                 };
-                let n = next.entry(tmpl.to_string()).or_insert(0);
+                let n = naming.pools.entry(tmpl.to_string()).or_default().take();
                 s.name = Some(format!("{tmpl}{n}"));
-                *n += 1;
             }
-            Body::Elems(e)
-                if e.set_id.is_some() && e.set.as_deref().is_some_and(|n| n.contains('%')) =>
+            (Body::Rule(r), NFT_MSG_NEWRULE) if acc.binds => {
+                if let Some(c) = &r.chain {
+                    naming.bound_new.insert(c.clone());
+                }
+            }
+            // A flushed or deleted chain frees its rules' anonymous sets, whose names we know
+            // unless this batch bound new ones in it.
+            (Body::Rule(r), NFT_MSG_DELRULE | NFT_MSG_DESTROYRULE)
+                if r.handle.is_none() && r.id.is_none() =>
             {
-                e.set = None;
+                naming.free_chain(r.chain.as_deref(), &key, &mut self.naming_off);
+            }
+            (Body::Chain(c), NFT_MSG_DELCHAIN | NFT_MSG_DESTROYCHAIN) => {
+                naming.free_chain(c.name.as_deref(), &key, &mut self.naming_off);
+            }
+            _ if names => {
+                self.naming_off.push(key.clone());
             }
             _ => {}
+        }
+        for k in self.naming_off.drain(..) {
+            self.naming.remove(&k);
         }
     }
 
@@ -421,6 +473,77 @@ fn set_key(name: Option<&str>, id: Option<u32>) -> Option<(u8, String, bool)> {
 /// Whether a set name could collide with the kernel's `__set%d` numbering.
 fn names_like_anon(name: &str) -> bool {
     name.starts_with("__set") || name.starts_with("__map")
+}
+
+/// Anonymous set numbering of one table, per template (`__set`, `__map`).
+#[derive(Default)]
+struct Naming {
+    pools: HashMap<String, Pool>,
+    /// The anonymous sets (template, number) each existing chain's rules use.
+    chain_sets: HashMap<String, Vec<(String, u32)>>,
+    /// Chains this batch added binding rules to (their new sets' chains are not tracked).
+    bound_new: HashSet<String>,
+}
+
+impl Naming {
+    fn free_chain(&mut self, chain: Option<&str>, key: &(u8, String), off: &mut Vec<(u8, String)>) {
+        let Some(c) = chain else {
+            off.push(key.clone());
+            return;
+        };
+        if self.bound_new.contains(c) {
+            off.push(key.clone());
+            return;
+        }
+        for (tmpl, n) in self.chain_sets.remove(c).unwrap_or_default() {
+            self.pools.entry(tmpl).or_default().free.insert(n);
+        }
+    }
+}
+
+/// The numbers of one template: the kernel takes the lowest one no live set has.
+#[derive(Default)]
+struct Pool {
+    /// Numbers in use as read from the kernel (until `settle`).
+    used: Vec<u32>,
+    /// Free numbers below `next`.
+    free: std::collections::BTreeSet<u32>,
+    next: u32,
+}
+
+impl Pool {
+    fn settle(&mut self) {
+        self.used.sort_unstable();
+        self.used.dedup();
+        self.next = self.used.last().map_or(0, |m| m + 1);
+        let mut used = self.used.iter().peekable();
+        for n in 0..self.next {
+            if used.peek() == Some(&&n) {
+                used.next();
+            } else {
+                self.free.insert(n);
+            }
+        }
+        self.used = Vec::new();
+    }
+
+    fn take(&mut self) -> u32 {
+        if let Some(n) = self.free.pop_first() {
+            return n;
+        }
+        self.next += 1;
+        self.next - 1
+    }
+}
+
+/// `__set12` → (`__set`, 12): a name the kernel's `__set%d` numbering counts.
+fn anon_number(name: &str) -> Option<(String, u32)> {
+    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let (tmpl, num) = name.split_at(name.len() - digits);
+    if tmpl.is_empty() || num.is_empty() || (num.len() > 1 && num.starts_with('0')) {
+        return None;
+    }
+    Some((tmpl.to_string(), num.parse().ok()?))
 }
 
 /// What is known of a table's chains.
