@@ -322,3 +322,35 @@ impl Dumped {
         self.msg(i).map(|m| Chain::parse(&m))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dumped_messages_come_back_whole_and_in_order() {
+        let payloads: [&[u8]; 3] = [b"\x02\x00\x00\x00ab", b"", b"\x07\x00\x00\x00xyz"];
+        let mut d = Dumped::default();
+        for (i, p) in payloads.iter().enumerate() {
+            d.push(&Msg {
+                nlmsg_type: 0x0a03 + i as u16,
+                flags: 2,
+                seq: 9,
+                portid: 1,
+                payload: p,
+            });
+        }
+        assert_eq!(d.len(), 3);
+        for (i, p) in payloads.iter().enumerate() {
+            let m = d.msg(i).expect("stored");
+            assert_eq!(m.payload, *p);
+            assert_eq!(m.nlmsg_type, 0x0a03 + i as u16);
+        }
+        assert!(d.msg(3).is_none());
+        assert!(Dumped::default().msg(0).is_none());
+        // Payloads too short to be chains: parsing them must not panic.
+        for i in 0..d.len() {
+            let _ = d.chain(i);
+        }
+    }
+}
