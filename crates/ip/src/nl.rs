@@ -221,6 +221,22 @@ fn extack_msg(tlvs: &[u8]) -> Option<String> {
     None
 }
 
+/// A whole dump: the payloads back to back, and where each one is.
+#[derive(Default)]
+pub struct Dump {
+    buf: Vec<u8>,
+    msgs: Vec<(u16, usize, usize)>,
+}
+
+impl Dump {
+    /// (message type, payload) in the order the kernel sent them.
+    pub fn iter(&self) -> impl Iterator<Item = (u16, &[u8])> {
+        self.msgs
+            .iter()
+            .filter_map(|&(ty, s, e)| Some((ty, self.buf.get(s..e)?)))
+    }
+}
+
 pub struct Nl {
     sock: Socket,
     seq: u32,
@@ -349,6 +365,18 @@ impl Nl {
                 return Ok(());
             }
         }
+    }
+
+    /// Dump into one buffer (no allocation per message: a route table of
+    /// 10k entries is 10k messages).
+    pub fn dump_flat(&mut self, msg: Msg) -> Result<Dump, KernelError> {
+        let mut d = Dump::default();
+        self.dump(msg, |r| {
+            let start = d.buf.len();
+            d.buf.extend_from_slice(r.data);
+            d.msgs.push((r.ty, start, d.buf.len()));
+        })?;
+        Ok(d)
     }
 
     /// Dump into owned messages (type, payload).

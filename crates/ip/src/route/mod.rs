@@ -198,13 +198,13 @@ fn list(ctx: &mut Ctx, mut args: Args, flush: bool) -> Res {
         .map_err(|e| Fail::new(2, format!("{}Dump terminated\n", e.describe())))?;
     ctx.out.start();
     let mut ip6_multi = false;
-    for (ty, d) in &routes {
+    for (ty, d) in routes.iter() {
         let Some(r) = Rtm::parse(d) else { continue };
         let tb = Tb::parse(&d[12..]);
         if !passes(&f, &r, &tb, &mut ip6_multi) {
             continue;
         }
-        print_route(ctx, *ty, d, &f);
+        print_route(ctx, ty, d, &f);
     }
     ctx.out.finish();
     ctx.out.flush();
@@ -215,7 +215,7 @@ fn dump(
     ctx: &mut Ctx,
     f: &RouteFilter,
     family: u8,
-) -> Result<Vec<(u16, Vec<u8>)>, crate::nl::KernelError> {
+) -> Result<crate::nl::Dump, crate::nl::KernelError> {
     let r = Rtm {
         family,
         protocol: f.protocol,
@@ -230,7 +230,7 @@ fn dump(
     if f.oif != 0 {
         req.attributes.push(RouteAttribute::Oif(f.oif));
     }
-    ctx.nl.dump_all(Msg::typed(RTM_GETROUTE, 0, &req))
+    ctx.nl.dump_flat(Msg::typed(RTM_GETROUTE, 0, &req))
 }
 
 fn flush_routes(ctx: &mut Ctx, f: &RouteFilter, family: u8) -> Res {
@@ -247,8 +247,8 @@ fn flush_routes(ctx: &mut Ctx, f: &RouteFilter, family: u8) -> Res {
             .map_err(|e| Fail::new(2, format!("{}Flush terminated\n", e.describe())))?;
         let mut flushed = 0;
         let mut ip6_multi = false;
-        for (ty, d) in &routes {
-            if *ty != RTM_NEWROUTE {
+        for (ty, d) in routes.iter() {
+            if ty != RTM_NEWROUTE {
                 continue;
             }
             let Some(r) = Rtm::parse(d) else { continue };

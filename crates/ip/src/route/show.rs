@@ -511,6 +511,19 @@ fn ifidx(ctx: &mut Ctx, idx: u32, prefix: &str) {
     });
 }
 
+/// `addr/len` without the fmt machinery (10k routes).
+fn with_len(mut s: String, len: u8) -> String {
+    s.push('/');
+    if len >= 100 {
+        s.push((b'0' + len / 100) as char);
+    }
+    if len >= 10 {
+        s.push((b'0' + len / 10 % 10) as char);
+    }
+    s.push((b'0' + len % 10) as char);
+    s
+}
+
 /// `print_route` for one RTM_NEWROUTE/DELROUTE message.
 pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
     if ty != RTM_NEWROUTE && ty != RTM_DELROUTE {
@@ -532,7 +545,7 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
     }
     let dst = if let Some(d) = tb.get(RTA_DST) {
         if r.dst_len as i32 != host_len {
-            format!("{}/{}", fmt_addr(r.family, d), r.dst_len)
+            with_len(fmt_addr(r.family, d), r.dst_len)
         } else {
             fmt_addr(r.family, d)
         }
