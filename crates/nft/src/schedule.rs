@@ -27,6 +27,7 @@
 //! It also drops `flush chain X` when X was created earlier in this batch, in a table that did
 //! not exist before it, and got no rules since: the kernel does nothing for it.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use nfnl::nftables::consts::*;
@@ -59,9 +60,9 @@ struct ObjState {
 
 /// Accesses of one message.
 #[derive(Default)]
-struct Access {
-    reads: Vec<(u8, String)>,
-    writes: Vec<(u8, String)>,
+struct Access<'a> {
+    reads: Vec<(u8, Cow<'a, str>)>,
+    writes: Vec<(u8, Cow<'a, str>)>,
     barrier: bool,
     /// A barrier that may remove objects (flush ruleset, delete table).
     destructive: bool,
@@ -71,25 +72,27 @@ struct Access {
 #[derive(Default)]
 pub struct Schedule {
     tables: HashMap<(u8, String), u32>,
-    objs: HashMap<(u32, u8, String), ObjState>,
+    /// The table of the previous message (most messages are in one table).
+    last_table: Option<(u8, String, u32)>,
+    objs: HashMap<(u32, u8), HashMap<String, ObjState>>,
     /// Every message reads the barrier object; barriers write it.
     barrier: ObjState,
     deps: Vec<u32>,
     dep_start: Vec<u32>,
     seeds: Vec<u32>,
     /// Tables known not to exist before the batch.
-    fresh: HashSet<(u8, String)>,
+    fresh: HashSet<u32>,
     /// Tables whose chains are known (from the kernel, or new): which chains exist and which
     /// may hold rules with anonymous sets.
-    known: HashMap<(u8, String), Known>,
+    known: HashMap<u32, Known>,
     /// Fresh tables where this batch names anonymous sets itself: the next number per
     /// template (`__set`, `__map`). A table leaves this map at the first message that could
     /// free or take such a name otherwise (then the kernel numbers, from where we left).
-    naming: HashMap<(u8, String), Naming>,
+    naming: HashMap<u32, Naming>,
     /// Tables whose naming stops after the current message.
-    naming_off: Vec<(u8, String)>,
+    naming_off: Vec<u32>,
     /// Chains created in this batch in a fresh table: true while they have no rules.
-    empty_chains: HashMap<(u32, String), bool>,
+    empty_chains: HashMap<u32, HashMap<String, bool>>,
 }
 
 impl Schedule {
@@ -102,11 +105,10 @@ impl Schedule {
 
     /// The table did not exist when the batch was built.
     pub fn table_absent(&mut self, family: u8, name: &str) {
-        self.fresh.insert((family, name.to_string()));
-        self.naming
-            .insert((family, name.to_string()), Naming::default());
-        self.known
-            .insert((family, name.to_string()), Known::default());
+        let tid = self.table_id(family, name);
+        self.fresh.insert(tid);
+        self.naming.insert(tid, Naming::default());
+        self.known.insert(tid, Known::default());
     }
 
     /// The table's chains as the kernel has them, and those with rules that bind anonymous
@@ -119,8 +121,8 @@ impl Schedule {
         chains: HashSet<String>,
         anon: HashSet<String>,
     ) {
-        self.known
-            .insert((family, name.to_string()), Known { chains, anon });
+        let tid = self.table_id(family, name);
+        self.known.insert(tid, Known { chains, anon });
     }
 
     /// The table's sets (every name) and the anonymous sets each chain's rules use: with
@@ -153,7 +155,8 @@ impl Schedule {
             };
             n.chain_sets.insert(chain, nums);
         }
-        self.naming.insert((family, name.to_string()), n);
+        let tid = self.table_id(family, name);
+        self.naming.insert(tid, n);
     }
 
     /// Number of messages recorded.
@@ -167,17 +170,16 @@ impl Schedule {
 
     /// Record the next message; false when it is a no-op the batch should leave out.
     pub fn add(&mut self, out: &mut Out) -> bool {
-        if self.is_noop_flush(out) {
+        let tid = table_of(out).map(|(f, t)| self.table_id(f, t));
+        if self.is_noop_flush(out, tid) {
             return false;
         }
         let idx = self.len() as u32;
-        let known = table_of(out).and_then(|(f, t)| self.known.get(&(f, t.to_string())));
-        let acc = access(out, known);
-        self.learn(out, &acc);
-        self.name_anonymous(out, &acc);
-        let tid = table_of(out).map(|t| self.table_id(t.0, t.1));
+        let acc = access(out, tid.and_then(|t| self.known.get(&t)));
+        let (binds, barrier) = (acc.binds, acc.barrier);
+        let names = acc.writes.iter().any(|(k, _)| *k == K_NAMES);
         let mut deps: Vec<u32> = Vec::new();
-        if acc.barrier || tid.is_none() {
+        if barrier || tid.is_none() {
             if let Some(w) = self.barrier.last_writer {
                 deps.push(w);
             }
@@ -196,30 +198,43 @@ impl Schedule {
             }
             self.barrier.readers.push(idx);
         }
-        if let (Some(tid), false) = (tid, acc.barrier) {
+        if let (Some(tid), false) = (tid, barrier) {
             for (k, name) in &acc.reads {
-                let st = self.objs.entry((tid, *k, name.clone())).or_default();
+                let Some(st) = obj(&mut self.objs, tid, *k, name) else {
+                    continue;
+                };
                 if let Some(w) = st.last_writer {
                     deps.push(w);
                 }
                 st.readers.push(idx);
             }
             for (k, name) in &acc.writes {
-                let st = self.objs.entry((tid, *k, name.clone())).or_default();
+                let Some(st) = obj(&mut self.objs, tid, *k, name) else {
+                    continue;
+                };
                 if let Some(w) = st.last_writer {
                     deps.push(w);
                 }
                 deps.append(&mut st.readers);
                 st.last_writer = Some(idx);
             }
+        }
+        drop(acc);
+        if let (Some(tid), false) = (tid, barrier) {
             self.track_chains(tid, out);
+        }
+        if let Some(tid) = tid {
+            self.learn(out, tid, binds);
+            self.name_anonymous(out, tid, binds, names);
+        } else if let Body::Elems(e) = &mut out.body {
+            elems_by_id(e);
         }
         deps.sort_unstable();
         deps.dedup();
         deps.retain(|d| *d != idx);
         self.deps.extend_from_slice(&deps);
         self.dep_start.push(self.deps.len() as u32);
-        if acc.binds && !acc.barrier {
+        if binds && !barrier {
             self.seeds.push(idx);
         }
         true
@@ -292,26 +307,29 @@ pub struct Stats {
 
 impl Schedule {
     fn table_id(&mut self, family: u8, name: &str) -> u32 {
-        if let Some(id) = self.tables.get(&(family, name.to_string())) {
-            return *id;
+        if let Some((f, n, id)) = &self.last_table {
+            if *f == family && n == name {
+                return *id;
+            }
         }
-        let id = self.tables.len() as u32;
-        self.tables.insert((family, name.to_string()), id);
+        let next = self.tables.len() as u32;
+        let id = *self
+            .tables
+            .entry((family, name.to_string()))
+            .or_insert(next);
+        self.last_table = Some((family, name.to_string(), id));
         id
     }
 
     /// Keep the known tables up to date: chains this batch creates or deletes, and chains
     /// it adds binding rules to.
-    fn learn(&mut self, out: &Out, acc: &Access) {
-        let Some((f, t)) = table_of(out) else {
-            return;
-        };
-        let Some(k) = self.known.get_mut(&(f, t.to_string())) else {
+    fn learn(&mut self, out: &Out, tid: u32, binds: bool) {
+        let Some(k) = self.known.get_mut(&tid) else {
             return;
         };
         match (&out.body, out.msg) {
             (Body::Chain(c), NFT_MSG_NEWCHAIN) => {
-                if let Some(n) = &c.name {
+                if let Some(n) = c.name.as_ref().filter(|n| !k.chains.contains(*n)) {
                     k.chains.insert(n.clone());
                 }
             }
@@ -320,7 +338,7 @@ impl Schedule {
                     k.chains.remove(n);
                 }
             }
-            (Body::Rule(r), NFT_MSG_NEWRULE) if acc.binds => {
+            (Body::Rule(r), NFT_MSG_NEWRULE) if binds => {
                 if let Some(n) = &r.chain {
                     k.anon.insert(n.clone());
                 }
@@ -334,20 +352,14 @@ impl Schedule {
     /// kernel does not scan every set of the table for it (`nf_tables_set_alloc_name`).
     /// Element messages for anonymous sets name them by NFTA_SET_ELEM_LIST_SET_ID alone, so
     /// the kernel does not compare the name with every set's either.
-    fn name_anonymous(&mut self, out: &mut Out, acc: &Access) {
-        let Some(key) = table_of(out).map(|(f, t)| (f, t.to_string())) else {
-            return;
-        };
+    fn name_anonymous(&mut self, out: &mut Out, tid: u32, binds: bool, names: bool) {
         let new_anon = matches!(&out.body, Body::Set(s)
             if out.msg == NFT_MSG_NEWSET && s.id.is_some()
                 && s.name.as_deref().is_some_and(|n| n.ends_with("%d") && n.matches('%').count() == 1));
-        let names = acc.writes.iter().any(|(k, _)| *k == K_NAMES);
         if let Body::Elems(e) = &mut out.body {
-            if e.set_id.is_some() && e.set.as_deref().is_some_and(|n| n.contains('%')) {
-                e.set = None;
-            }
+            elems_by_id(e);
         }
-        let Some(naming) = self.naming.get_mut(&key) else {
+        let Some(naming) = self.naming.get_mut(&tid) else {
             return;
         };
         match (&mut out.body, out.msg) {
@@ -358,7 +370,7 @@ impl Schedule {
                 let n = naming.pools.entry(tmpl.to_string()).or_default().take();
                 s.name = Some(format!("{tmpl}{n}"));
             }
-            (Body::Rule(r), NFT_MSG_NEWRULE) if acc.binds => {
+            (Body::Rule(r), NFT_MSG_NEWRULE) if binds => {
                 if let Some(c) = &r.chain {
                     naming.bound_new.insert(c.clone());
                 }
@@ -368,13 +380,13 @@ impl Schedule {
             (Body::Rule(r), NFT_MSG_DELRULE | NFT_MSG_DESTROYRULE)
                 if r.handle.is_none() && r.id.is_none() =>
             {
-                naming.free_chain(r.chain.as_deref(), &key, &mut self.naming_off);
+                naming.free_chain(r.chain.as_deref(), tid, &mut self.naming_off);
             }
             (Body::Chain(c), NFT_MSG_DELCHAIN | NFT_MSG_DESTROYCHAIN) => {
-                naming.free_chain(c.name.as_deref(), &key, &mut self.naming_off);
+                naming.free_chain(c.name.as_deref(), tid, &mut self.naming_off);
             }
             _ if names => {
-                self.naming_off.push(key.clone());
+                self.naming_off.push(tid);
             }
             _ => {}
         }
@@ -384,50 +396,69 @@ impl Schedule {
     }
 
     /// Whether `out` is `flush chain X` for a chain this batch created empty.
-    fn is_noop_flush(&mut self, out: &Out) -> bool {
+    fn is_noop_flush(&self, out: &Out, tid: Option<u32>) -> bool {
         let Body::Rule(r) = &out.body else {
             return false;
         };
         if out.msg != NFT_MSG_DELRULE || r.handle.is_some() || r.id.is_some() {
             return false;
         }
-        let (Some(t), Some(c)) = (r.table.as_deref(), r.chain.as_deref()) else {
+        let (Some(tid), Some(c)) = (tid, r.chain.as_deref()) else {
             return false;
         };
-        let Some(tid) = self.tables.get(&(r.family, t.to_string())) else {
-            return false;
-        };
-        self.empty_chains.get(&(*tid, c.to_string())) == Some(&true)
+        self.empty_chains.get(&tid).and_then(|m| m.get(c)) == Some(&true)
     }
 
     fn track_chains(&mut self, tid: u32, out: &Out) {
         match (&out.body, out.msg) {
             (Body::Chain(c), NFT_MSG_NEWCHAIN) => {
-                let (Some(t), Some(n)) = (c.table.as_deref(), c.name.as_deref()) else {
+                let Some(n) = c.name.as_deref() else {
                     return;
                 };
-                if self.fresh.contains(&(c.family, t.to_string())) {
-                    self.empty_chains
-                        .entry((tid, n.to_string()))
-                        .or_insert(true);
+                if self.fresh.contains(&tid) {
+                    let m = self.empty_chains.entry(tid).or_default();
+                    if !m.contains_key(n) {
+                        m.insert(n.to_string(), true);
+                    }
                 }
             }
             (Body::Chain(c), _) => {
-                if let Some(n) = c.name.as_deref() {
-                    self.empty_chains.remove(&(tid, n.to_string()));
+                if let (Some(n), Some(m)) = (c.name.as_deref(), self.empty_chains.get_mut(&tid)) {
+                    m.remove(n);
                 }
             }
             (Body::Rule(r), NFT_MSG_NEWRULE) => {
                 if let Some(e) = r
                     .chain
                     .as_deref()
-                    .and_then(|n| self.empty_chains.get_mut(&(tid, n.to_string())))
+                    .and_then(|n| self.empty_chains.get_mut(&tid)?.get_mut(n))
                 {
                     *e = false;
                 }
             }
             _ => {}
         }
+    }
+}
+
+/// The state of one object (created on first use).
+fn obj<'m>(
+    objs: &'m mut HashMap<(u32, u8), HashMap<String, ObjState>>,
+    tid: u32,
+    kind: u8,
+    name: &str,
+) -> Option<&'m mut ObjState> {
+    let m = objs.entry((tid, kind)).or_default();
+    if !m.contains_key(name) {
+        m.insert(name.to_string(), ObjState::default());
+    }
+    m.get_mut(name)
+}
+
+/// Element messages for anonymous sets of this batch name them by id alone.
+fn elems_by_id(e: &mut nfnl::nftables::SetElemList) {
+    if e.set_id.is_some() && e.set.as_deref().is_some_and(|n| n.contains('%')) {
+        e.set = None;
     }
 }
 
@@ -462,10 +493,10 @@ fn is_delete(msg: u8) -> bool {
 }
 
 /// A set reference: anonymous sets (`__set%d`) by their id, named ones by name.
-fn set_key(name: Option<&str>, id: Option<u32>) -> Option<(u8, String, bool)> {
+fn set_key(name: Option<&str>, id: Option<u32>) -> Option<(u8, Cow<'_, str>, bool)> {
     match (name, id) {
-        (Some(n), _) if !n.contains('%') => Some((K_SET, n.to_string(), false)),
-        (_, Some(id)) => Some((K_SET_ID, id.to_string(), true)),
+        (Some(n), _) if !n.contains('%') => Some((K_SET, Cow::Borrowed(n), false)),
+        (_, Some(id)) => Some((K_SET_ID, Cow::Owned(id.to_string()), true)),
         _ => None,
     }
 }
@@ -486,13 +517,13 @@ struct Naming {
 }
 
 impl Naming {
-    fn free_chain(&mut self, chain: Option<&str>, key: &(u8, String), off: &mut Vec<(u8, String)>) {
+    fn free_chain(&mut self, chain: Option<&str>, tid: u32, off: &mut Vec<u32>) {
         let Some(c) = chain else {
-            off.push(key.clone());
+            off.push(tid);
             return;
         };
         if self.bound_new.contains(c) {
-            off.push(key.clone());
+            off.push(tid);
             return;
         }
         for (tmpl, n) in self.chain_sets.remove(c).unwrap_or_default() {
@@ -553,27 +584,27 @@ struct Known {
     anon: HashSet<String>,
 }
 
-fn access(out: &Out, known: Option<&Known>) -> Access {
+fn access<'a>(out: &'a Out, known: Option<&Known>) -> Access<'a> {
     let mut a = Access::default();
     let del = is_delete(out.msg);
     if del {
         match &out.body {
             // Dropping references: rules (and the anonymous sets they free, see below),
             // elements.
-            Body::Rule(_) | Body::Elems(_) => a.reads.push((K_DELS, String::new())),
+            Body::Rule(_) | Body::Elems(_) => a.reads.push((K_DELS, Cow::Borrowed(""))),
             // A chain deleted with its rules frees their anonymous sets' names.
             Body::Chain(c) => {
-                a.writes.push((K_DELS, String::new()));
+                a.writes.push((K_DELS, Cow::Borrowed("")));
                 let frees = match (known, &c.name) {
                     (Some(k), Some(n)) => k.anon.contains(n),
                     _ => true,
                 };
                 if frees {
-                    a.writes.push((K_NAMES, String::new()));
+                    a.writes.push((K_NAMES, Cow::Borrowed("")));
                 }
             }
             // Sets write the names below when theirs could be one.
-            _ => a.writes.push((K_DELS, String::new())),
+            _ => a.writes.push((K_DELS, Cow::Borrowed(""))),
         }
     }
     match &out.body {
@@ -584,13 +615,13 @@ fn access(out: &Out, known: Option<&Known>) -> Access {
             a.destructive = del || t.name.is_none();
         }
         Body::Chain(c) => {
-            a.reads.push((K_TABLE, String::new()));
+            a.reads.push((K_TABLE, Cow::Borrowed("")));
             match &c.name {
                 Some(n) => {
-                    a.writes.push((K_CHAIN, n.clone()));
+                    a.writes.push((K_CHAIN, Cow::Borrowed(n.as_str())));
                     // Deleting a chain needs its rules gone first.
                     if del {
-                        a.writes.push((K_RULES, n.clone()));
+                        a.writes.push((K_RULES, Cow::Borrowed(n.as_str())));
                     }
                 }
                 None => a.barrier = true,
@@ -600,15 +631,15 @@ fn access(out: &Out, known: Option<&Known>) -> Access {
                 _ => false,
             };
             if out.msg == NFT_MSG_NEWCHAIN && !exists {
-                a.writes.push((K_ORDER, "chain".into()));
+                a.writes.push((K_ORDER, Cow::Borrowed("chain")));
             }
         }
         Body::Rule(r) => {
-            a.reads.push((K_TABLE, String::new()));
+            a.reads.push((K_TABLE, Cow::Borrowed("")));
             match &r.chain {
                 Some(n) => {
-                    a.reads.push((K_CHAIN, n.clone()));
-                    a.writes.push((K_RULES, n.clone()));
+                    a.reads.push((K_CHAIN, Cow::Borrowed(n.as_str())));
+                    a.writes.push((K_RULES, Cow::Borrowed(n.as_str())));
                 }
                 // `flush table`, chains by id.
                 None => a.barrier = true,
@@ -623,19 +654,19 @@ fn access(out: &Out, known: Option<&Known>) -> Access {
                     _ => true,
                 };
                 if frees {
-                    a.writes.push((K_NAMES, String::new()));
+                    a.writes.push((K_NAMES, Cow::Borrowed("")));
                 }
             }
         }
         Body::Set(s) => {
-            a.reads.push((K_TABLE, String::new()));
+            a.reads.push((K_TABLE, Cow::Borrowed("")));
             match set_key(s.name.as_deref(), s.id) {
                 Some((k, n, anon)) => {
                     if anon || names_like_anon(&n) {
-                        a.writes.push((K_NAMES, String::new()));
+                        a.writes.push((K_NAMES, Cow::Borrowed("")));
                     }
                     if !anon && out.msg == NFT_MSG_NEWSET {
-                        a.writes.push((K_ORDER, "set".into()));
+                        a.writes.push((K_ORDER, Cow::Borrowed("set")));
                     }
                     a.writes.push((k, n));
                 }
@@ -643,7 +674,7 @@ fn access(out: &Out, known: Option<&Known>) -> Access {
             }
         }
         Body::Elems(e) => {
-            a.reads.push((K_TABLE, String::new()));
+            a.reads.push((K_TABLE, Cow::Borrowed("")));
             match set_key(e.set.as_deref(), e.set_id) {
                 Some((k, n, _)) => a.writes.push((k, n)),
                 None => a.barrier = true,
@@ -653,33 +684,33 @@ fn access(out: &Out, known: Option<&Known>) -> Access {
                     verdict_reads(v.chain.as_deref(), v.chain_id, &mut a);
                 }
                 if let Some(o) = &el.objref {
-                    a.reads.push((K_OBJ, o.clone()));
+                    a.reads.push((K_OBJ, Cow::Borrowed(o.as_str())));
                 }
             }
         }
         Body::Obj(o) => {
-            a.reads.push((K_TABLE, String::new()));
+            a.reads.push((K_TABLE, Cow::Borrowed("")));
             match &o.name {
-                Some(n) => a.writes.push((K_OBJ, n.clone())),
+                Some(n) => a.writes.push((K_OBJ, Cow::Borrowed(n.as_str()))),
                 None => a.barrier = true,
             }
             if out.msg == NFT_MSG_NEWOBJ {
-                a.writes.push((K_ORDER, "obj".into()));
+                a.writes.push((K_ORDER, Cow::Borrowed("obj")));
             }
         }
     }
     a
 }
 
-fn verdict_reads(chain: Option<&str>, chain_id: Option<u32>, a: &mut Access) {
+fn verdict_reads<'a>(chain: Option<&'a str>, chain_id: Option<u32>, a: &mut Access<'a>) {
     match (chain, chain_id) {
-        (Some(c), _) => a.reads.push((K_CHAIN, c.to_string())),
+        (Some(c), _) => a.reads.push((K_CHAIN, Cow::Borrowed(c))),
         (None, Some(_)) => a.barrier = true,
         (None, None) => {}
     }
 }
 
-fn rule_reads(r: &KRule, a: &mut Access) {
+fn rule_reads<'a>(r: &'a KRule, a: &mut Access<'a>) {
     if r.chain_id.is_some() {
         a.barrier = true;
     }
@@ -688,8 +719,8 @@ fn rule_reads(r: &KRule, a: &mut Access) {
     }
 }
 
-fn expr_reads(e: &Expr, a: &mut Access) {
-    let set = |name: Option<&str>, id: Option<u32>, a: &mut Access| match set_key(name, id) {
+fn expr_reads<'a>(e: &'a Expr, a: &mut Access<'a>) {
+    let set = |name: Option<&'a str>, id: Option<u32>, a: &mut Access<'a>| match set_key(name, id) {
         Some((k, n, anon)) => {
             a.binds |= anon;
             a.reads.push((k, n));
@@ -711,7 +742,7 @@ fn expr_reads(e: &Expr, a: &mut Access) {
         }
         Expr::Objref(o) => {
             if let Some(n) = &o.imm_name {
-                a.reads.push((K_OBJ, n.clone()));
+                a.reads.push((K_OBJ, Cow::Borrowed(n.as_str())));
             }
             if o.set_name.is_some() || o.set_id.is_some() {
                 set(o.set_name.as_deref(), o.set_id, a);
