@@ -150,7 +150,7 @@ pub fn delete(cmd: &Cmd, sock: &mut Socket, out: &mut Out) -> Result<()> {
             // stops the dump: `Socket::dump` drains it and returns this
             Err(e) => return Err(e),
         }
-        out.entry(cmd, &ct, false);
+        out.deleted(cmd, &ct);
         out.counter += 1;
         Ok(())
     });

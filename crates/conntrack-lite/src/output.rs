@@ -64,9 +64,18 @@ impl Out {
     /// A dumped entry (mnl_nfct_dump_cb): XML header on the first one.
     /// `ktimestamp` and `xml_header` differ between the list and delete paths.
     pub fn entry(&mut self, cmd: &Cmd, ct: &Conntrack, listing: bool) {
+        self.entry_as(cmd, ct, listing, EventKind::New);
+    }
+
+    /// [`Out::entry`] for an entry -D deleted: `-o save` prints it as `-D`.
+    pub fn deleted(&mut self, cmd: &Cmd, ct: &Conntrack) {
+        self.entry_as(cmd, ct, false, EventKind::Destroy);
+    }
+
+    fn entry_as(&mut self, cmd: &Cmd, ct: &Conntrack, listing: bool, ev: EventKind) {
         let o = cmd.output;
         if o & O_SAVE != 0 {
-            let text = crate::save::line(ct, Some(EventKind::New), listing);
+            let text = crate::save::line(ct, Some(ev), listing);
             return self.line(&text);
         }
         let f = Flags {
