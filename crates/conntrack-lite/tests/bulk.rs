@@ -101,6 +101,24 @@ fn delete_streams_over_a_table_of_many_datagrams() {
     assert_eq!(left.lines().count(), 3, "only the TCP entries stay: {left}");
     assert!(left.lines().all(|l| l.starts_with("tcp ")), "{left}");
 
+    // -o save prints what -D deleted as the command that deletes it.
+    let saved = ns.conntrack(&["-D", "-o", "save", "-p", "tcp", "--sport", "2"]);
+    assert!(
+        saved.status.success(),
+        "-D -o save: {}",
+        text(&saved.stderr)
+    );
+    let line = text(&saved.stdout);
+    assert!(
+        line.starts_with("-D -t ")
+            && line.trim_end().ends_with(
+                "-u SEEN_REPLY -s 10.0.0.1 -d 10.0.0.2 -r 10.0.0.2 -q 10.0.0.1 -p tcp \
+                 --sport 2 --dport 80 --reply-port-src 80 --reply-port-dst 2 --state ESTABLISHED"
+            ),
+        "-D -o save: {line}"
+    );
+    assert_eq!(text(&ns.conntrack(&["-L"]).stdout).lines().count(), 2);
+
     // Nothing left to delete: 0 entries, exit status 1, as conntrack does.
     let again = ns.conntrack(&["-D", "-p", "udp"]);
     assert_eq!(again.status.code(), Some(1));
