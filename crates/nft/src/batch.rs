@@ -24,20 +24,29 @@ use crate::erec::ErrorRecord;
 use crate::linearize::Out;
 use crate::schedule::Schedule;
 
-/// Where one message sits in the batch and where its parts came from.
+/// Where one message sits in the batch and where its parts came from (its spans are in
+/// the batch's two span arenas, so a message costs no allocation of its own).
 struct Entry {
     seq: u32,
     offset: usize,
-    len: usize,
+    len: u32,
     msg: u8,
-    spans: Vec<(u16, Span)>,
-    list_spans: Vec<Span>,
+    /// `spans[spans_at..spans_at + n_spans]`.
+    spans_at: u32,
+    n_spans: u32,
+    /// `list_spans[list_at..list_at + n_list]`.
+    list_at: u32,
+    n_list: u32,
     cmd_span: Span,
 }
 
 pub struct Batch {
     w: Writer,
     entries: Vec<Entry>,
+    /// Top-level attribute type → source span, for all messages.
+    spans: Vec<(u16, Span)>,
+    /// Rule expression / element spans, for all messages.
+    list_spans: Vec<Span>,
     begin_seq: u32,
     next_seq: u32,
     sched: Option<Schedule>,
@@ -52,6 +61,8 @@ impl Batch {
         Batch {
             w,
             entries: Vec::new(),
+            spans: Vec::new(),
+            list_spans: Vec::new(),
             begin_seq: first_seq,
             next_seq: first_seq.wrapping_add(1),
             sched: shaping_enabled().then(Schedule::new),
@@ -113,13 +124,18 @@ impl Batch {
         self.next_seq = self.next_seq.wrapping_add(1);
         let start = out.emit(&mut self.w, seq);
         let offset = start.offset();
+        let (spans_at, list_at) = (self.spans.len() as u32, self.list_spans.len() as u32);
+        self.spans.extend_from_slice(&out.spans);
+        self.list_spans.extend_from_slice(&out.list_spans);
         self.entries.push(Entry {
             seq,
             offset,
-            len: self.w.len() - offset,
+            len: (self.w.len() - offset) as u32,
             msg: out.msg,
-            spans: out.spans,
-            list_spans: out.list_spans,
+            spans_at,
+            n_spans: out.spans.len() as u32,
+            list_at,
+            n_list: out.list_spans.len() as u32,
             cmd_span: out.cmd_span,
         });
     }
@@ -177,12 +193,12 @@ impl Batch {
             .iter()
             .zip(&front)
             .filter(|(_, f)| **f)
-            .map(|(e, _)| e.len)
+            .map(|(e, _)| e.len as usize)
             .sum();
         let mut aside = Vec::with_capacity(front_bytes);
         for (e, _) in self.entries.iter_mut().zip(&front).filter(|(_, f)| **f) {
             let off = base + aside.len();
-            aside.extend_from_slice(&buf[e.offset..e.offset + e.len]);
+            aside.extend_from_slice(&buf[e.offset..e.offset + e.len as usize]);
             e.offset = off;
         }
         let mut wp = buf.len();
@@ -193,8 +209,8 @@ impl Batch {
             .rev()
             .filter(|(_, f)| !**f)
         {
-            wp -= e.len;
-            buf.copy_within(e.offset..e.offset + e.len, wp);
+            wp -= e.len as usize;
+            buf.copy_within(e.offset..e.offset + e.len as usize, wp);
             e.offset = wp;
         }
         buf[base..base + front_bytes].copy_from_slice(&aside);
@@ -228,7 +244,9 @@ impl Batch {
 
     /// The source span of the attribute at `off` bytes into a message.
     fn span_at(&self, entry: &Entry, off: usize) -> Option<Span> {
-        let bytes = self.bytes().get(entry.offset..entry.offset + entry.len)?;
+        let bytes = self
+            .bytes()
+            .get(entry.offset..entry.offset + entry.len as usize)?;
         let base = NLMSG_HDRLEN + NFGENMSG_LEN;
         let list_attr = match entry.msg {
             NFT_MSG_NEWRULE => Some(NFTA_RULE_EXPRESSIONS),
@@ -248,14 +266,19 @@ impl Batch {
                         let el = el.ok()?;
                         let t = (4 + el.value.len() + 3) & !3;
                         if off >= p && off < p + t {
-                            return entry.list_spans.get(i).copied();
+                            if i >= entry.n_list as usize {
+                                return None;
+                            }
+                            return self.list_spans.get(entry.list_at as usize + i).copied();
                         }
                         p += t;
                     }
                     return None;
                 }
-                return entry
+                let at = entry.spans_at as usize;
+                return self
                     .spans
+                    .get(at..at + entry.n_spans as usize)?
                     .iter()
                     .find(|(k, _)| *k == a.kind)
                     .map(|(_, s)| *s);
