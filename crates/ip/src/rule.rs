@@ -3,8 +3,11 @@
 
 use std::net::IpAddr;
 
-use netlink_packet_core::{Nla, NlasIterator, Parseable};
-use netlink_packet_route::rule::{RuleAttribute, RuleHeader, RuleMessage};
+use netlink_packet_core::{DefaultNla, Nla, NlasIterator, Parseable};
+use netlink_packet_route::route::RouteRealm;
+use netlink_packet_route::rule::{
+    RuleAttribute, RuleHeader, RuleMessage, RulePortRange, RuleUidRange,
+};
 
 use crate::cli::{matches, Args, AF_INET, AF_UNSPEC};
 use crate::ctx::{Ctx, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE};
@@ -18,22 +21,6 @@ use crate::util::{
 
 const FRA_DST: u16 = 1;
 const FRA_SRC: u16 = 2;
-const FRA_IIFNAME: u16 = 3;
-const FRA_GOTO: u16 = 4;
-const FRA_PRIORITY: u16 = 6;
-const FRA_FWMARK: u16 = 10;
-const FRA_FLOW: u16 = 11;
-const FRA_SUPPRESS_IFGROUP: u16 = 13;
-const FRA_SUPPRESS_PREFIXLEN: u16 = 14;
-const FRA_TABLE: u16 = 15;
-const FRA_FWMASK: u16 = 16;
-const FRA_OIFNAME: u16 = 17;
-const FRA_L3MDEV: u16 = 19;
-const FRA_UID_RANGE: u16 = 20;
-const FRA_PROTOCOL: u16 = 21;
-const FRA_IP_PROTO: u16 = 22;
-const FRA_SPORT_RANGE: u16 = 23;
-const FRA_DPORT_RANGE: u16 = 24;
 const RTA_GATEWAY: u16 = 5;
 
 const FIB_RULE_INVERT: u32 = 2;
@@ -520,7 +507,8 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
     let mut family = ctx.o.family;
     let (mut dst_len, mut src_len, mut tos, mut table, mut action, mut flags) =
         (0u8, 0u8, 0u8, 0u8, 0u8, 0u32);
-    let mut m = Msg::new(0, 0, &[]);
+    // the request's typed attributes, in command-line order
+    let mut m: Vec<RuleAttribute> = Vec::new();
     let mut table_ok = false;
     let mut tid = 0u32;
     let mut l3mdev = false;
@@ -548,15 +536,15 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
             }
             if w == "from" {
                 src_len = p.bitlen.max(0) as u8;
-                m.attr(FRA_SRC, p.bytes());
+                m.push(addr_attr(FRA_SRC, p.bytes(), RuleAttribute::Source));
             } else {
                 dst_len = p.bitlen.max(0) as u8;
-                m.attr(FRA_DST, p.bytes());
+                m.push(addr_attr(FRA_DST, p.bytes(), RuleAttribute::Destination));
             }
         } else if matches(w, "preference") || matches(w, "order") || matches(w, "priority") {
             let v = args.need()?;
             let p = get_u32(&v).ok_or_else(|| invarg("preference value is invalid\n", &v))?;
-            m.u32(FRA_PRIORITY, p);
+            m.push(RuleAttribute::Priority(p));
         } else if w == "tos" || matches(w, "dsfield") {
             let v = args.need()?;
             tos = get_u32(&v)
@@ -569,19 +557,22 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                 None => (v.as_str(), None),
             };
             let mark = get_u32(mk).ok_or_else(|| invarg("fwmark value is invalid\n", mk))?;
-            m.u32(FRA_FWMARK, mark);
+            m.push(RuleAttribute::FwMark(mark));
             if let Some(k) = mask {
                 let mask = get_u32(k).ok_or_else(|| invarg("fwmask value is invalid\n", k))?;
-                m.u32(FRA_FWMASK, mask);
+                m.push(RuleAttribute::FwMask(mask));
             }
         } else if matches(w, "realms") {
             let v = args.need()?;
-            let r = get_u32(&v).ok_or_else(|| invarg("invalid realms\n", &v))?;
-            m.u32(FRA_FLOW, r);
+            let r = realms(&v).ok_or_else(|| invarg("invalid realms\n", &v))?;
+            m.push(RuleAttribute::Realm(RouteRealm {
+                source: (r >> 16) as u16,
+                destination: r as u16,
+            }));
         } else if matches(w, "protocol") {
             let v = args.need()?;
             let p = proto_a2n(&v).ok_or_else(|| invarg("\"protocol\" value is invalid\n", &v))?;
-            m.u8(FRA_PROTOCOL, p);
+            m.push(RuleAttribute::Protocol(p.into()));
         } else if matches(w, "table") || w == "lookup" {
             let v = args.need()?;
             tid = table_a2n(&v).ok_or_else(|| invarg("invalid table ID\n", &v))?;
@@ -589,7 +580,7 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                 table = tid as u8;
             } else {
                 table = 0;
-                m.u32(FRA_TABLE, tid);
+                m.push(RuleAttribute::Table(tid));
             }
             table_ok = true;
         } else if matches(w, "suppress_prefixlength") || w == "sup_pl" {
@@ -599,12 +590,12 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                 .ok()
                 .filter(|p| *p >= 0)
                 .ok_or_else(|| invarg("suppress_prefixlength value is invalid\n", &v))?;
-            m.u32(FRA_SUPPRESS_PREFIXLEN, pl as u32);
+            m.push(RuleAttribute::SuppressPrefixLen(pl as u32));
         } else if matches(w, "suppress_ifgroup") || w == "sup_group" {
             let v = args.need()?;
             let g = if v == "default" { Some(0) } else { get_u32(&v) };
             let g = g.ok_or_else(|| invarg("Invalid \"suppress_ifgroup\" value\n", &v))?;
-            m.u32(FRA_SUPPRESS_IFGROUP, g);
+            m.push(RuleAttribute::SuppressIfGroup(g));
         } else if w == "dev" || w == "iif" || w == "oif" {
             let v = args.need()?;
             if v.is_empty() || v.len() >= 16 || v.contains('/') || v.contains(' ') {
@@ -617,9 +608,13 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                     &v,
                 ));
             }
-            m.str(if w == "oif" { FRA_OIFNAME } else { FRA_IIFNAME }, &v);
+            m.push(if w == "oif" {
+                RuleAttribute::Oifname(v)
+            } else {
+                RuleAttribute::Iifname(v)
+            });
         } else if w == "l3mdev" {
-            m.u8(FRA_L3MDEV, 1);
+            m.push(RuleAttribute::L3MDev(true));
             table_ok = true;
             l3mdev = true;
         } else if w == "uidrange" {
@@ -628,9 +623,7 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                 .split_once('-')
                 .and_then(|(a, b)| Some((a.parse::<u32>().ok()?, b.parse::<u32>().ok()?)));
             let (s, e) = r.ok_or_else(|| invarg("invalid UID range\n", &v))?;
-            let mut b = s.to_ne_bytes().to_vec();
-            b.extend_from_slice(&e.to_ne_bytes());
-            m.attr(FRA_UID_RANGE, &b);
+            m.push(RuleAttribute::UidRange(RuleUidRange { start: s, end: e }));
         } else if w == "nat" || matches(w, "map-to") {
             let v = args.need()?;
             warn.push_str("Warning: route NAT is deprecated\n");
@@ -640,7 +633,11 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                     format!("Error: an IP address is expected rather than \"{v}\"\n"),
                 )
             })?;
-            m.attr(RTA_GATEWAY, p.bytes());
+            // legacy NAT: no typed form in the crate
+            m.push(RuleAttribute::Other(DefaultNla::new(
+                RTA_GATEWAY,
+                p.bytes().to_vec(),
+            )));
             action = 10;
         } else if w == "sport" || w == "dport" {
             let v = args.need()?;
@@ -658,16 +655,12 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                     &v,
                 ));
             };
-            let mut b = s.to_ne_bytes().to_vec();
-            b.extend_from_slice(&e.to_ne_bytes());
-            m.attr(
-                if w == "sport" {
-                    FRA_SPORT_RANGE
-                } else {
-                    FRA_DPORT_RANGE
-                },
-                &b,
-            );
+            let r = RulePortRange { start: s, end: e };
+            m.push(if w == "sport" {
+                RuleAttribute::SourcePortRange(r)
+            } else {
+                RuleAttribute::DestinationPortRange(r)
+            });
         } else if w == "ipproto" {
             let v = args.need()?;
             let p = match v.as_str() {
@@ -679,7 +672,7 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
                     .and_then(|p| u8::try_from(p).ok())
                     .ok_or_else(|| invarg("Invalid \"ipproto\" value\n", &v))?,
             };
-            m.u8(FRA_IP_PROTO, p);
+            m.push(RuleAttribute::IpProtocol(p.into()));
         } else {
             let v = if w == "type" {
                 args.need()?
@@ -691,7 +684,7 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
             } else if matches(&v, "goto") {
                 let t = args.need()?;
                 let g = get_u32(&t).ok_or_else(|| invarg("invalid target\n", &t))?;
-                m.u32(FRA_GOTO, g);
+                m.push(RuleAttribute::Goto(g));
                 action = 2;
             } else if matches(&v, "nop") {
                 action = 3;
@@ -721,12 +714,41 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
     let hdr = [family, dst_len, src_len, tos, table, 0, 0, action];
     let mut fixed = hdr.to_vec();
     fixed.extend_from_slice(&flags.to_ne_bytes());
-    let mut req = Msg::new(cmd, msg_flags, &fixed);
-    req.raw(m.attrs_after(0));
+    let mut msg = RuleMessage::default();
+    msg.header = RuleHeader::parse(&fixed).map_err(|_| Fail::new(1, "bad fib_rule_hdr\n"))?;
+    msg.attributes = m;
+    let req = Msg::typed(cmd, msg_flags, &msg);
     if !warn.is_empty() {
         eprint!("{warn}");
     }
     ctx.nl.talk(req).map_err(|e| crate::err::kernel(&e))
+}
+
+/// `get_rt_realms_or_raw`: a raw u32, or FROM/TO realms (numbers or
+/// `cosmos`, the one name /etc/iproute2/rt_realms has by default).
+fn realms(v: &str) -> Option<u32> {
+    if let Some(r) = get_u32(v) {
+        return Some(r);
+    }
+    let one = |s: &str| -> Option<u32> {
+        match s {
+            "cosmos" => Some(0),
+            _ => get_u32(s).filter(|n| *n <= 0xffff),
+        }
+    };
+    let (from, to) = v.split_once('/')?;
+    Some((one(from)? << 16) | one(to)?)
+}
+
+/// An address attribute as the crate's typed form (4 or 16 bytes), else as
+/// its `DefaultNla` (a prefix of another family).
+fn addr_attr(ty: u16, b: &[u8], typed: fn(IpAddr) -> RuleAttribute) -> RuleAttribute {
+    match b.len() {
+        4 => <[u8; 4]>::try_from(b).map(|v| typed(IpAddr::from(v))).ok(),
+        16 => <[u8; 16]>::try_from(b).map(|v| typed(IpAddr::from(v))).ok(),
+        _ => None,
+    }
+    .unwrap_or_else(|| RuleAttribute::Other(DefaultNla::new(ty, b.to_vec())))
 }
 
 #[cfg(test)]
@@ -744,13 +766,13 @@ mod tests {
 
     #[test]
     fn typed_decode_keeps_what_print_rule_needs() {
-        let mut a = nla(FRA_PRIORITY, &103u32.to_ne_bytes());
+        let mut a = nla(6, &103u32.to_ne_bytes());
         a.extend(nla(FRA_SRC, &[1, 2, 3, 4]));
-        a.extend(nla(FRA_FLOW, &((3u32 << 16) | 4).to_ne_bytes()));
-        a.extend(nla(FRA_SPORT_RANGE, &[0xe8, 0x03, 0xd0, 0x07]));
-        a.extend(nla(FRA_IP_PROTO, &[6]));
+        a.extend(nla(11, &((3u32 << 16) | 4).to_ne_bytes()));
+        a.extend(nla(23, &[0xe8, 0x03, 0xd0, 0x07]));
+        a.extend(nla(22, &[6]));
         a.extend(nla(RTA_GATEWAY, &[10, 0, 0, 9]));
-        a.extend(nla(FRA_PRIORITY, &104u32.to_ne_bytes()));
+        a.extend(nla(6, &104u32.to_ne_bytes()));
         let f = fra(&a);
         assert_eq!(f.priority, Some(104), "the last one wins, as in tb[]");
         assert_eq!(f.src.as_deref(), Some(&[1u8, 2, 3, 4][..]));
