@@ -2,8 +2,10 @@
 //! libnftables' JSON output (json.c, schema version 1) in 1.1.x's shape and
 //! key order, written as a stream: `{"nftables": [` then one object per
 //! table, chain, set, rule as it is produced, then `]}`. Nothing holds the
-//! whole document.
+//! whole document, and no object is built as a string of its own: every
+//! writer appends to the document's one output buffer.
 
+use std::fmt::{Display, Write as _};
 use std::io::{self, Write};
 
 use super::value::{self, Json, ValueOpts};
@@ -16,6 +18,9 @@ use crate::ast::{
 pub const VERSION: &str = "1.1.4";
 pub const RELEASE_NAME: &str = "Commodore Bullmoose #5";
 
+/// Bytes the document gathers before it hands them to the writer.
+const CHUNK: usize = 1 << 15;
+
 /// A JSON string literal, escaped as jansson escapes it.
 pub fn s(v: &str) -> String {
     let mut out = String::with_capacity(v.len() + 2);
@@ -26,10 +31,15 @@ pub fn s(v: &str) -> String {
 /// [`s`], appended to `out`.
 fn push_s(out: &mut String, v: &str) {
     out.push('"');
+    push_esc(out, v);
+    out.push('"');
+}
+
+/// The inside of a string literal: `v` escaped.
+fn push_esc(out: &mut String, v: &str) {
     // Plain text (the usual case) is copied in one go.
     if !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
         out.push_str(v);
-        out.push('"');
         return;
     }
     for c in v.chars() {
@@ -41,130 +51,195 @@ fn push_s(out: &mut String, v: &str) {
             '\r' => out.push_str("\\r"),
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }
+}
+
+/// `"@name"`: a set reference.
+fn push_setref(out: &mut String, name: &str) {
+    out.push_str("\"@");
+    push_esc(out, name);
     out.push('"');
 }
 
-/// The document writer: items separated by `, `.
+/// A number, appended to `out`.
+fn num(out: &mut String, n: impl Display) {
+    let _ = write!(out, "{n}");
+}
+
+/// The document writer: items separated by `, `, gathered in one buffer
+/// that goes to the writer a chunk at a time.
 pub struct Doc<'a> {
     w: &'a mut dyn Write,
-    first: bool,
+    buf: String,
 }
 
 impl<'a> Doc<'a> {
     pub fn start(w: &'a mut dyn Write) -> io::Result<Doc<'a>> {
-        write!(
-            w,
-            "{{\"nftables\": [{{\"metainfo\": {{\"version\": {}, \"release_name\": {}, \"json_schema_version\": 1}}}}",
-            s(VERSION),
-            s(RELEASE_NAME)
-        )?;
-        Ok(Doc { w, first: false })
+        let mut buf = String::with_capacity(CHUNK * 2);
+        buf.push_str("{\"nftables\": [{\"metainfo\": {\"version\": ");
+        push_s(&mut buf, VERSION);
+        buf.push_str(", \"release_name\": ");
+        push_s(&mut buf, RELEASE_NAME);
+        buf.push_str(", \"json_schema_version\": 1}}");
+        Ok(Doc { w, buf })
     }
 
-    /// One `{"kind": body}` item.
-    pub fn item(&mut self, kind: &str, body: &str) -> io::Result<()> {
+    /// One `{"kind": body}` item; `body` appends the object to the buffer.
+    pub fn item(&mut self, kind: &str, body: impl FnOnce(&mut String)) -> io::Result<()> {
+        self.buf.push_str(", {\"");
+        self.buf.push_str(kind);
+        self.buf.push_str("\": ");
+        body(&mut self.buf);
+        self.buf.push('}');
+        if self.buf.len() >= CHUNK {
+            self.w.write_all(self.buf.as_bytes())?;
+            self.buf.clear();
+        }
+        Ok(())
+    }
+
+    pub fn end(mut self) -> io::Result<()> {
+        self.buf.push_str("]}\n");
+        self.w.write_all(self.buf.as_bytes())
+    }
+}
+
+/// An object being written: `{"k": v, …}` one field at a time.
+pub struct Obj<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Obj<'a> {
+    pub fn open(out: &'a mut String) -> Obj<'a> {
+        out.push('{');
+        Obj { out, first: true }
+    }
+
+    /// The key of the next field; the value is appended to what it returns.
+    pub fn key(&mut self, k: &str) -> &mut String {
         if !self.first {
-            self.w.write_all(b", ")?;
+            self.out.push_str(", ");
         }
         self.first = false;
-        self.w.write_all(b"{\"")?;
-        self.w.write_all(kind.as_bytes())?;
-        self.w.write_all(b"\": ")?;
-        self.w.write_all(body.as_bytes())?;
-        self.w.write_all(b"}")
+        push_s(self.out, k);
+        self.out.push_str(": ");
+        self.out
     }
 
-    pub fn end(self) -> io::Result<()> {
-        self.w.write_all(b"]}\n")
+    pub fn str(&mut self, k: &str, v: &str) {
+        push_s(self.key(k), v);
+    }
+
+    pub fn num(&mut self, k: &str, v: impl Display) {
+        num(self.key(k), v);
+    }
+
+    pub fn raw(&mut self, k: &str, v: &str) {
+        self.key(k).push_str(v);
+    }
+
+    pub fn close(self) {
+        self.out.push('}');
     }
 }
 
-/// Build `{"k": v, …}` from already-encoded values.
-pub fn obj(fields: &[(&str, String)]) -> String {
-    let len: usize = fields.iter().map(|(k, v)| k.len() + v.len() + 6).sum();
-    let mut out = String::with_capacity(len + 2);
+/// `{"k": body}`.
+fn wrap(out: &mut String, k: &str, body: impl FnOnce(&mut String)) {
     out.push('{');
-    for (i, (k, v)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        push_s(&mut out, k);
-        out.push_str(": ");
-        out.push_str(v);
-    }
+    push_s(out, k);
+    out.push_str(": ");
+    body(out);
     out.push('}');
-    out
 }
 
-fn arr(items: Vec<String>) -> String {
-    let len: usize = items.iter().map(|v| v.len() + 2).sum();
-    let mut out = String::with_capacity(len + 2);
+/// `[a, b, …]`, each item written by `f`.
+fn arr<T>(out: &mut String, items: impl IntoIterator<Item = T>, mut f: impl FnMut(&mut String, T)) {
     out.push('[');
-    for (i, v) in items.iter().enumerate() {
+    for (i, x) in items.into_iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        out.push_str(v);
+        f(out, x);
     }
     out.push(']');
-    out
 }
 
-/// One or several flags: a string, or an array of them.
-fn flags(names: Vec<&str>) -> Option<String> {
-    match names.len() {
-        0 => None,
-        1 => Some(s(names[0])),
-        _ => Some(arr(names.into_iter().map(s).collect())),
+/// One or several flags: a string, or an array of them; nothing for none.
+fn flags(f: &mut Obj<'_>, k: &str, names: &[&str]) {
+    match names {
+        [] => {}
+        [one] => f.str(k, one),
+        _ => arr(f.key(k), names, |o, n| push_s(o, n)),
     }
+}
+
+/// The names of the bits set in `bits`, in table order.
+fn bit_names<'n>(bits: u32, table: &[(u32, &'n str)]) -> Vec<&'n str> {
+    table
+        .iter()
+        .filter(|(b, _)| bits & b != 0)
+        .map(|(_, n)| *n)
+        .collect()
 }
 
 fn vo(o: &Opts) -> ValueOpts {
     ValueOpts { numeric: o.numeric }
 }
 
-pub fn expr(e: &Expr, o: &Opts) -> String {
+/// An expression, appended to `out`.
+pub fn expr(out: &mut String, e: &Expr, o: &Opts) {
     match &e.kind {
         ExprKind::Value(v) => match value::json(v, vo(o)) {
-            Json::Num(n) => n.to_string(),
-            Json::Str(x) => s(&x),
-            Json::Raw(r) => r,
+            Json::Num(n) => num(out, n),
+            Json::Str(x) => push_s(out, &x),
+            Json::Raw(r) => out.push_str(&r),
         },
         ExprKind::Literal(l) => match l {
-            crate::ast::Literal::Ident(x) | crate::ast::Literal::Str(x) => s(x),
-            crate::ast::Literal::Number(n) => n.to_string(),
-            crate::ast::Literal::Ipv4(a) => s(&a.to_string()),
-            crate::ast::Literal::Ipv6(a) => s(&a.to_string()),
+            crate::ast::Literal::Ident(x) | crate::ast::Literal::Str(x) => push_s(out, x),
+            crate::ast::Literal::Number(n) => num(out, n),
+            crate::ast::Literal::Ipv4(a) => push_s(out, &a.to_string()),
+            crate::ast::Literal::Ipv6(a) => push_s(out, &a.to_string()),
         },
-        ExprKind::Verdict(v) => verdict(v),
-        ExprKind::Prefix(a, len) => obj(&[(
-            "prefix",
-            obj(&[("addr", expr(a, o)), ("len", len.to_string())]),
-        )]),
+        ExprKind::Verdict(v) => verdict(out, v),
+        ExprKind::Prefix(a, len) => wrap(out, "prefix", |out| {
+            let mut f = Obj::open(out);
+            expr(f.key("addr"), a, o);
+            f.num("len", len);
+            f.close();
+        }),
         ExprKind::Range(a, b) => {
             // Ranges print protocols as numbers.
             let n = Opts {
                 numeric: true,
                 ..o.clone()
             };
-            obj(&[("range", arr(vec![expr(a, &n), expr(b, &n)]))])
+            wrap(out, "range", |out| {
+                arr(out, [a, b], |out, x| expr(out, x, &n))
+            })
         }
-        ExprKind::Concat(items) => {
-            obj(&[("concat", arr(items.iter().map(|x| expr(x, o)).collect()))])
-        }
-        ExprKind::Set(elems) => obj(&[("set", arr(elems.iter().map(|x| elem(x, o)).collect()))]),
-        ExprKind::SetRef(n) => s(&format!("@{n}")),
-        ExprKind::Map { key, map } => {
-            obj(&[("map", obj(&[("key", expr(key, o)), ("data", expr(map, o))]))])
-        }
-        ExprKind::Payload(f) => obj(&[(
-            "payload",
-            obj(&[("protocol", s(f.proto.name())), ("field", s(f.name))]),
-        )]),
+        ExprKind::Concat(items) => wrap(out, "concat", |out| {
+            arr(out, items, |out, x| expr(out, x, o))
+        }),
+        ExprKind::Set(elems) => wrap(out, "set", |out| arr(out, elems, |out, x| elem(out, x, o))),
+        ExprKind::SetRef(n) => push_setref(out, n),
+        ExprKind::Map { key, map } => wrap(out, "map", |out| {
+            let mut f = Obj::open(out);
+            expr(f.key("key"), key, o);
+            expr(f.key("data"), map, o);
+            f.close();
+        }),
+        ExprKind::Payload(p) => wrap(out, "payload", |out| {
+            let mut f = Obj::open(out);
+            f.str("protocol", p.proto.name());
+            f.str("field", p.name);
+            f.close();
+        }),
         ExprKind::RawPayload { base, offset, len } => {
             let b = match base {
                 crate::ast::Base::Link => "ll",
@@ -172,52 +247,51 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
                 crate::ast::Base::Transport => "th",
                 crate::ast::Base::Inner => "ih",
             };
-            obj(&[(
-                "payload",
-                obj(&[
-                    ("base", s(b)),
-                    ("offset", offset.to_string()),
-                    ("len", len.to_string()),
-                ]),
-            )])
+            wrap(out, "payload", |out| {
+                let mut f = Obj::open(out);
+                f.str("base", b);
+                f.num("offset", offset);
+                f.num("len", len);
+                f.close();
+            })
         }
-        ExprKind::Meta(m) => obj(&[("meta", obj(&[("key", s(m.name))]))]),
-        ExprKind::Ct { key, dir } => {
-            let mut f = vec![("key", s(key.name))];
+        ExprKind::Meta(m) => wrap(out, "meta", |out| {
+            let mut f = Obj::open(out);
+            f.str("key", m.name);
+            f.close();
+        }),
+        ExprKind::Ct { key, dir } => wrap(out, "ct", |out| {
+            let mut f = Obj::open(out);
+            f.str("key", key.name);
             if let Some(d) = dir {
-                f.push((
-                    "dir",
-                    s(if *d == crate::ast::CtDir::Original {
-                        "original"
-                    } else {
-                        "reply"
-                    }),
-                ));
+                let d = if *d == crate::ast::CtDir::Original {
+                    "original"
+                } else {
+                    "reply"
+                };
+                f.str("dir", d);
             }
-            obj(&[("ct", obj(&f))])
-        }
+            f.close();
+        }),
         ExprKind::Fib { flags: fl, result } => {
             let r = match result {
                 crate::ast::FibResult::Oif => "oif",
                 crate::ast::FibResult::OifName => "oifname",
                 crate::ast::FibResult::AddrType => "type",
             };
-            let names: Vec<&str> = [
+            let table = [
                 (1, "saddr"),
                 (2, "daddr"),
                 (4, "mark"),
                 (8, "iif"),
                 (16, "oif"),
-            ]
-            .iter()
-            .filter(|(b, _)| fl.0 & b != 0)
-            .map(|(_, n)| *n)
-            .collect();
-            let mut f = vec![("result", s(r))];
-            if let Some(x) = flags(names) {
-                f.push(("flags", x));
-            }
-            obj(&[("fib", obj(&f))])
+            ];
+            wrap(out, "fib", |out| {
+                let mut f = Obj::open(out);
+                f.str("result", r);
+                flags(&mut f, "flags", &bit_names(fl.0, &table));
+                f.close();
+            })
         }
         ExprKind::Numgen {
             mode,
@@ -229,14 +303,13 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
             } else {
                 "inc"
             };
-            obj(&[(
-                "numgen",
-                obj(&[
-                    ("mode", s(m)),
-                    ("mod", modulus.to_string()),
-                    ("offset", offset.to_string()),
-                ]),
-            )])
+            wrap(out, "numgen", |out| {
+                let mut f = Obj::open(out);
+                f.str("mode", m);
+                f.num("mod", modulus);
+                f.num("offset", offset);
+                f.close();
+            })
         }
         ExprKind::Binop(op, a, b) => {
             let sym = match op {
@@ -246,76 +319,131 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
                 BinOp::Lshift => "<<",
                 BinOp::Rshift => ">>",
             };
-            obj(&[(sym, arr(vec![expr(a, o), expr(b, o)]))])
+            wrap(out, sym, |out| arr(out, [a, b], |out, x| expr(out, x, o)))
         }
-        ExprKind::List(items) => arr(items.iter().map(|x| expr(x, o)).collect()),
+        ExprKind::List(items) => arr(out, items, |out, x| expr(out, x, o)),
     }
 }
 
-pub fn verdict(v: &Verdict) -> String {
-    match v {
-        Verdict::Accept => "{\"accept\": null}".into(),
-        Verdict::Drop => "{\"drop\": null}".into(),
-        Verdict::Continue => "{\"continue\": null}".into(),
-        Verdict::Return => "{\"return\": null}".into(),
-        Verdict::Queue => "{\"queue\": null}".into(),
-        Verdict::Jump(c) => obj(&[("jump", obj(&[("target", s(c))]))]),
-        Verdict::Goto(c) => obj(&[("goto", obj(&[("target", s(c))]))]),
-    }
+pub fn verdict(out: &mut String, v: &Verdict) {
+    let (k, target) = match v {
+        Verdict::Accept => return out.push_str("{\"accept\": null}"),
+        Verdict::Drop => return out.push_str("{\"drop\": null}"),
+        Verdict::Continue => return out.push_str("{\"continue\": null}"),
+        Verdict::Return => return out.push_str("{\"return\": null}"),
+        Verdict::Queue => return out.push_str("{\"queue\": null}"),
+        Verdict::Jump(c) => ("jump", c),
+        Verdict::Goto(c) => ("goto", c),
+    };
+    wrap(out, k, |out| {
+        let mut f = Obj::open(out);
+        f.str("target", target);
+        f.close();
+    })
 }
 
 /// A set element: the bare key, `{"elem": {...}}` when it carries more, and
 /// `[key, data]` in maps.
-pub fn elem(e: &Elem, o: &Opts) -> String {
-    let mut key = expr(&e.key, o);
-    let mut extra = Vec::new();
-    if let Some(t) = e.timeout {
-        extra.push(("timeout", (t / 1000).to_string()));
-    }
-    if let Some(t) = e.expires.filter(|_| !o.stateless) {
-        extra.push(("expires", (t / 1000).to_string()));
-    }
-    if let Some(c) = &e.comment {
-        extra.push(("comment", s(c)));
-    }
-    for st in &e.stmts {
-        match &st.kind {
-            StmtKind::Counter { packets, bytes } => extra.push((
-                "counter",
-                obj(&[
-                    ("packets", packets.to_string()),
-                    ("bytes", bytes.to_string()),
-                ]),
-            )),
-            StmtKind::Limit { .. } => {
-                // `{"limit": {...}}` → the inner object.
-                let full = stmt(st, 0, o);
-                let inner = full
-                    .strip_prefix("{\"limit\": ")
-                    .and_then(|x| x.strip_suffix('}'))
-                    .unwrap_or("null")
-                    .to_string();
-                extra.push(("limit", inner));
-            }
-            _ => {}
+pub fn elem(out: &mut String, e: &Elem, o: &Opts) {
+    let expires = e.expires.filter(|_| !o.stateless);
+    let extra = e.timeout.is_some()
+        || expires.is_some()
+        || e.comment.is_some()
+        || e.stmts
+            .iter()
+            .any(|st| matches!(st.kind, StmtKind::Counter { .. } | StmtKind::Limit { .. }));
+    let key = |out: &mut String| {
+        if !extra {
+            return expr(out, &e.key, o);
         }
-    }
-    if !extra.is_empty() {
-        let mut f = vec![("val", key)];
-        f.extend(extra);
-        key = obj(&[("elem", obj(&f))]);
-    }
+        wrap(out, "elem", |out| {
+            let mut f = Obj::open(out);
+            expr(f.key("val"), &e.key, o);
+            if let Some(t) = e.timeout {
+                f.num("timeout", t / 1000);
+            }
+            if let Some(t) = expires {
+                f.num("expires", t / 1000);
+            }
+            if let Some(c) = &e.comment {
+                f.str("comment", c);
+            }
+            for st in &e.stmts {
+                match &st.kind {
+                    StmtKind::Counter { packets, bytes } => {
+                        let mut c = Obj::open(f.key("counter"));
+                        c.num("packets", packets);
+                        c.num("bytes", bytes);
+                        c.close();
+                    }
+                    StmtKind::Limit { .. } => limit_body(f.key("limit"), &st.kind),
+                    _ => {}
+                }
+            }
+            f.close();
+        })
+    };
     match &e.data {
-        Some(d) => arr(vec![key, expr(d, o)]),
-        None => key,
+        Some(d) => {
+            out.push('[');
+            key(out);
+            out.push_str(", ");
+            expr(out, d, o);
+            out.push(']');
+        }
+        None => key(out),
     }
+}
+
+/// The object inside `{"limit": …}`.
+fn limit_body(out: &mut String, k: &StmtKind) {
+    let StmtKind::Limit {
+        rate,
+        unit_secs,
+        burst,
+        bytes,
+        over,
+    } = k
+    else {
+        return out.push_str("null");
+    };
+    let per = match unit_secs {
+        1 => "second",
+        60 => "minute",
+        3600 => "hour",
+        86400 => "day",
+        _ => "week",
+    };
+    let mut f = Obj::open(out);
+    f.num("rate", rate);
+    f.num("burst", burst);
+    f.str("per", per);
+    if *bytes {
+        f.str("rate_unit", "bytes");
+        f.str("burst_unit", "bytes");
+    }
+    if *over {
+        f.raw("inv", "true");
+    }
+    f.close();
 }
 
 fn is_flag_value(e: &Expr) -> bool {
     matches!(&e.kind, ExprKind::Value(v) if matches!(v.dtype, Datatype::CtState | Datatype::CtStatus | Datatype::TcpFlag))
 }
 
-pub fn stmt(st: &Stmt, family: u8, o: &Opts) -> String {
+/// `{"mangle": {"key": …, "value": …}}`.
+fn mangle(out: &mut String, key: &Expr, value: &Expr, o: &Opts) {
+    wrap(out, "mangle", |out| {
+        let mut f = Obj::open(out);
+        expr(f.key("key"), key, o);
+        expr(f.key("value"), value, o);
+        f.close();
+    })
+}
+
+/// A statement, appended to `out`.
+pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
     match &st.kind {
         StmtKind::Match { left, op, right } => {
             let op = match op {
@@ -327,33 +455,33 @@ pub fn stmt(st: &Stmt, family: u8, o: &Opts) -> String {
                 RelOp::Lte => "<=",
                 RelOp::Gte => ">=",
             };
-            obj(&[(
-                "match",
-                obj(&[
-                    ("op", s(op)),
-                    ("left", expr(left, o)),
-                    ("right", expr(right, o)),
-                ]),
-            )])
+            wrap(out, "match", |out| {
+                let mut f = Obj::open(out);
+                f.str("op", op);
+                expr(f.key("left"), left, o);
+                expr(f.key("right"), right, o);
+                f.close();
+            })
         }
         StmtKind::Verdict(e) => match &e.kind {
-            ExprKind::Map { key, map } => obj(&[(
-                "vmap",
-                obj(&[("key", expr(key, o)), ("data", expr(map, o))]),
-            )]),
-            _ => expr(e, o),
+            ExprKind::Map { key, map } => wrap(out, "vmap", |out| {
+                let mut f = Obj::open(out);
+                expr(f.key("key"), key, o);
+                expr(f.key("data"), map, o);
+                f.close();
+            }),
+            _ => expr(out, e, o),
         },
         StmtKind::Counter { packets, bytes } => {
             if o.stateless {
-                "{\"counter\": null}".into()
+                out.push_str("{\"counter\": null}");
             } else {
-                obj(&[(
-                    "counter",
-                    obj(&[
-                        ("packets", packets.to_string()),
-                        ("bytes", bytes.to_string()),
-                    ]),
-                )])
+                wrap(out, "counter", |out| {
+                    let mut f = Obj::open(out);
+                    f.num("packets", packets);
+                    f.num("bytes", bytes);
+                    f.close();
+                })
             }
         }
         StmtKind::ObjRef { kind, name } => {
@@ -363,15 +491,15 @@ pub fn stmt(st: &Stmt, family: u8, o: &Opts) -> String {
                 4 => "limit",
                 _ => "ct helper",
             };
-            obj(&[(k, expr(name, o))])
+            wrap(out, k, |out| expr(out, name, o))
         }
         StmtKind::MetaSet { key, value } => {
-            let k = expr(&Expr::new(ExprKind::Meta(key), st.span), o);
-            obj(&[("mangle", obj(&[("key", k), ("value", expr(value, o))]))])
+            let k = Expr::new(ExprKind::Meta(key), st.span);
+            mangle(out, &k, value, o)
         }
         StmtKind::CtSet { key, dir, value } => {
-            let k = expr(&Expr::new(ExprKind::Ct { key, dir: *dir }, st.span), o);
-            obj(&[("mangle", obj(&[("key", k), ("value", expr(value, o))]))])
+            let k = Expr::new(ExprKind::Ct { key, dir: *dir }, st.span);
+            mangle(out, &k, value, o)
         }
         StmtKind::Nat(n) => {
             let name = match n.kind {
@@ -380,54 +508,53 @@ pub fn stmt(st: &Stmt, family: u8, o: &Opts) -> String {
                 NatKind::Masquerade => "masquerade",
                 NatKind::Redirect => "redirect",
             };
-            let mut f = Vec::new();
-            if let Some(fam) = n.family {
-                f.push(("family", s(fam.name())));
+            let names = bit_names(
+                n.flags.0,
+                &[(0x4, "random"), (0x10, "fully-random"), (0x8, "persistent")],
+            );
+            if n.family.is_none() && n.addr.is_none() && n.port.is_none() && names.is_empty() {
+                return wrap(out, name, |out| out.push_str("null"));
             }
-            if let Some(a) = &n.addr {
-                f.push(("addr", expr(a, o)));
-            }
-            if let Some(p) = &n.port {
-                f.push(("port", expr(p, o)));
-            }
-            let names: Vec<&str> = [(0x4, "random"), (0x10, "fully-random"), (0x8, "persistent")]
-                .iter()
-                .filter(|(b, _)| n.flags.0 & b != 0)
-                .map(|(_, x)| *x)
-                .collect();
-            if let Some(x) = flags(names) {
-                f.push(("flags", x));
-            }
-            if f.is_empty() {
-                format!("{{{}: null}}", s(name))
-            } else {
-                obj(&[(name, obj(&f))])
-            }
+            wrap(out, name, |out| {
+                let mut f = Obj::open(out);
+                if let Some(fam) = n.family {
+                    f.str("family", fam.name());
+                }
+                if let Some(a) = &n.addr {
+                    expr(f.key("addr"), a, o);
+                }
+                if let Some(p) = &n.port {
+                    expr(f.key("port"), p, o);
+                }
+                flags(&mut f, "flags", &names);
+                f.close();
+            })
         }
         StmtKind::Reject { kind, code } => {
-            let (ty, code) = match (kind, family) {
+            let ty = match (kind, family) {
                 (RejectKind::TcpReset, _) => {
-                    return "{\"reject\": {\"type\": \"tcp reset\"}}".into()
+                    return out.push_str("{\"reject\": {\"type\": \"tcp reset\"}}")
                 }
                 (RejectKind::Default, 1) | (RejectKind::Default, 7) | (RejectKind::Default, 5) => {
-                    ("icmpx", s("port-unreachable"))
+                    "icmpx"
                 }
-                (RejectKind::Default, 10) => ("icmpv6", s("port-unreachable")),
-                (RejectKind::Default, _) => ("icmp", s("port-unreachable")),
-                (RejectKind::Icmp, _) => (
-                    "icmp",
-                    code.as_ref().map(|c| expr(c, o)).unwrap_or_default(),
-                ),
-                (RejectKind::Icmpv6, _) => (
-                    "icmpv6",
-                    code.as_ref().map(|c| expr(c, o)).unwrap_or_default(),
-                ),
-                (RejectKind::Icmpx, _) => (
-                    "icmpx",
-                    code.as_ref().map(|c| expr(c, o)).unwrap_or_default(),
-                ),
+                (RejectKind::Default, 10) => "icmpv6",
+                (RejectKind::Default, _) => "icmp",
+                (RejectKind::Icmp, _) => "icmp",
+                (RejectKind::Icmpv6, _) => "icmpv6",
+                (RejectKind::Icmpx, _) => "icmpx",
             };
-            obj(&[("reject", obj(&[("type", s(ty)), ("expr", code)]))])
+            wrap(out, "reject", |out| {
+                let mut f = Obj::open(out);
+                f.str("type", ty);
+                let x = f.key("expr");
+                if matches!(kind, RejectKind::Default) {
+                    push_s(x, "port-unreachable");
+                } else if let Some(c) = code {
+                    expr(x, c, o);
+                }
+                f.close();
+            })
         }
         StmtKind::Set {
             op,
@@ -442,153 +569,122 @@ pub fn stmt(st: &Stmt, family: u8, o: &Opts) -> String {
                 SetOp::Update => "update",
                 SetOp::Delete => "delete",
             };
-            let mut k = expr(key, o);
-            if let Some(t) = timeout {
-                k = obj(&[(
-                    "elem",
-                    obj(&[("val", k), ("timeout", (t / 1000).to_string())]),
-                )]);
-            }
-            let mut f = vec![("op", s(verb)), ("elem", k), ("set", s(&format!("@{set}")))];
-            if !stmts.is_empty() {
-                let decl = Opts {
-                    stateless: true,
-                    ..o.clone()
-                };
-                f.push((
-                    "stmt",
-                    arr(stmts.iter().map(|x| stmt(x, family, &decl)).collect()),
-                ));
-            }
-            obj(&[("set", obj(&f))])
+            wrap(out, "set", |out| {
+                let mut f = Obj::open(out);
+                f.str("op", verb);
+                let k = f.key("elem");
+                match timeout {
+                    Some(t) => wrap(k, "elem", |out| {
+                        let mut e = Obj::open(out);
+                        expr(e.key("val"), key, o);
+                        e.num("timeout", t / 1000);
+                        e.close();
+                    }),
+                    None => expr(k, key, o),
+                }
+                push_setref(f.key("set"), set);
+                if !stmts.is_empty() {
+                    let decl = Opts {
+                        stateless: true,
+                        ..o.clone()
+                    };
+                    arr(f.key("stmt"), stmts, |out, x| stmt(out, x, family, &decl));
+                }
+                f.close();
+            })
         }
         StmtKind::Log(l) => {
-            let mut f = Vec::new();
-            if let Some(p) = &l.prefix {
-                f.push(("prefix", s(p)));
+            if l.prefix.is_none() && l.group.is_none() {
+                return out.push_str("{\"log\": null}");
             }
-            if let Some(g) = l.group {
-                f.push(("group", g.to_string()));
-            }
-            if f.is_empty() {
-                "{\"log\": null}".into()
-            } else {
-                obj(&[("log", obj(&f))])
-            }
+            wrap(out, "log", |out| {
+                let mut f = Obj::open(out);
+                if let Some(p) = &l.prefix {
+                    f.str("prefix", p);
+                }
+                if let Some(g) = l.group {
+                    f.num("group", g);
+                }
+                f.close();
+            })
         }
-        StmtKind::Limit {
-            rate,
-            unit_secs,
-            burst,
-            bytes,
-            over,
-        } => {
-            let per = match unit_secs {
-                1 => "second",
-                60 => "minute",
-                3600 => "hour",
-                86400 => "day",
-                _ => "week",
-            };
-            let mut f = vec![
-                ("rate", rate.to_string()),
-                ("burst", burst.to_string()),
-                ("per", s(per)),
-            ];
-            if *bytes {
-                f.push(("rate_unit", s("bytes")));
-                f.push(("burst_unit", s("bytes")));
-            }
-            if *over {
-                f.push(("inv", "true".into()));
-            }
-            obj(&[("limit", obj(&f))])
-        }
-        StmtKind::Notrack => "{\"notrack\": null}".into(),
+        StmtKind::Limit { .. } => wrap(out, "limit", |out| limit_body(out, &st.kind)),
+        StmtKind::Notrack => out.push_str("{\"notrack\": null}"),
     }
 }
 
-pub fn table(t: &crate::ast::Table, o: &Opts) -> String {
-    let mut f = vec![
-        ("family", s(t.family.map(|f| f.name()).unwrap_or("ip"))),
-        ("name", s(&t.name)),
-        ("handle", t.handle.unwrap_or(0).to_string()),
-    ];
+pub fn table(out: &mut String, t: &crate::ast::Table, o: &Opts) {
+    let mut f = Obj::open(out);
+    f.str("family", t.family.map(|f| f.name()).unwrap_or("ip"));
+    f.str("name", &t.name);
+    f.num("handle", t.handle.unwrap_or(0));
     if let Some(c) = &t.comment {
-        f.push(("comment", s(c)));
+        f.str("comment", c);
     }
-    let names: Vec<&str> = [(1, "dormant"), (2, "owner"), (4, "persist")]
-        .iter()
-        .filter(|(b, _)| t.flags & b != 0)
-        .map(|(_, n)| *n)
-        .collect();
-    if let Some(x) = flags(names) {
-        f.push(("flags", x));
-    }
+    let names = bit_names(t.flags, &[(1, "dormant"), (2, "owner"), (4, "persist")]);
+    flags(&mut f, "flags", &names);
     let _ = o;
-    obj(&f)
+    f.close();
 }
 
-pub fn chain(c: &Chain, family: &str, table: &str) -> String {
-    let mut f = vec![
-        ("family", s(family)),
-        ("table", s(table)),
-        ("name", s(&c.name)),
-        ("handle", c.handle.unwrap_or(0).to_string()),
-    ];
+pub fn chain(out: &mut String, c: &Chain, family: &str, table: &str) {
+    let mut f = Obj::open(out);
+    f.str("family", family);
+    f.str("table", table);
+    f.str("name", &c.name);
+    f.num("handle", c.handle.unwrap_or(0));
     if let Some(cm) = &c.comment {
-        f.push(("comment", s(cm)));
+        f.str("comment", cm);
     }
     if let Some(b) = &c.base {
         // 1.1.x puts the device(s) before the type.
-        match b.devices.len() {
-            0 => {}
-            1 => f.push(("dev", s(&b.devices[0]))),
-            _ => f.push(("dev", arr(b.devices.iter().map(|d| s(d)).collect()))),
+        match b.devices.as_slice() {
+            [] => {}
+            [d] => f.str("dev", d),
+            ds => arr(f.key("dev"), ds, |out, d| push_s(out, d)),
         }
-        f.push(("type", s(&b.kind)));
-        f.push(("hook", s(&b.hook)));
+        f.str("type", &b.kind);
+        f.str("hook", &b.hook);
         let prio = match &b.prio {
             crate::ast::Prio::Num(n) => *n,
             crate::ast::Prio::Named(_, n) => *n,
         };
-        f.push(("prio", prio.to_string()));
-        f.push((
+        f.num("prio", prio);
+        f.str(
             "policy",
-            s(if b.policy == Some(0) {
+            if b.policy == Some(0) {
                 "drop"
             } else {
                 "accept"
-            }),
-        ));
+            },
+        );
     }
-    obj(&f)
+    f.close();
 }
 
-fn key_json(k: &SetKey) -> String {
+fn key_json(out: &mut String, k: &SetKey) {
+    let d = Opts::default();
     match k {
-        SetKey::Types(t) if t.len() == 1 => s(t[0].name()),
-        SetKey::Types(t) => arr(t.iter().map(|d| s(d.name())).collect()),
+        SetKey::Types(t) if t.len() == 1 => push_s(out, t[0].name()),
+        SetKey::Types(t) => arr(out, t, |out, d| push_s(out, d.name())),
         // A typeof map's data and an object map's data print as type names.
         SetKey::Typeof(e) if matches!(e.as_slice(), [x] if matches!(x.kind, ExprKind::Literal(_))) => {
-            expr(&e[0], &Opts::default())
+            expr(out, &e[0], &d)
         }
-        SetKey::Typeof(e) => {
-            let d = Opts::default();
-            let inner = if e.len() == 1 {
-                expr(&e[0], &d)
+        SetKey::Typeof(e) => wrap(out, "typeof", |out| {
+            if e.len() == 1 {
+                expr(out, &e[0], &d)
             } else {
-                obj(&[("concat", arr(e.iter().map(|x| expr(x, &d)).collect()))])
-            };
-            obj(&[("typeof", inner)])
-        }
+                wrap(out, "concat", |out| arr(out, e, |out, x| expr(out, x, &d)))
+            }
+        }),
     }
 }
 
 /// A map's data type: 1.1.x names the type even for `typeof` maps.
-fn data_json(k: &SetKey) -> String {
+fn data_json(out: &mut String, k: &SetKey) {
     let SetKey::Typeof(exprs) = k else {
-        return key_json(k);
+        return key_json(out, k);
     };
     let names: Option<Vec<&str>> = exprs
         .iter()
@@ -601,74 +697,76 @@ fn data_json(k: &SetKey) -> String {
         })
         .collect();
     match names {
-        Some(n) if n.len() == 1 => s(n[0]),
-        Some(n) => arr(n.into_iter().map(s).collect()),
-        None => key_json(k),
+        Some(n) if n.len() == 1 => push_s(out, n[0]),
+        Some(n) => arr(out, n, push_s),
+        None => key_json(out, k),
     }
 }
 
-pub fn set(st: &Set, family: &str, table: &str, o: &Opts) -> String {
-    let mut f = vec![
-        ("family", s(family)),
-        ("name", s(&st.name)),
-        ("table", s(table)),
-        ("type", key_json(&st.key)),
-        ("handle", st.handle.unwrap_or(0).to_string()),
-    ];
+/// A set or map, appended to `out`.
+pub fn set_into(out: &mut String, st: &Set, family: &str, table: &str, o: &Opts) {
+    let mut f = Obj::open(out);
+    f.str("family", family);
+    f.str("name", &st.name);
+    f.str("table", table);
+    key_json(f.key("type"), &st.key);
+    f.num("handle", st.handle.unwrap_or(0));
     if let Some(c) = &st.comment {
-        f.push(("comment", s(c)));
+        f.str("comment", c);
     }
     if let Some(d) = &st.data {
-        f.push(("map", data_json(d)));
+        data_json(f.key("map"), d);
     }
     if matches!(st.policy, Some(crate::ast::SetPolicy::Memory)) {
-        f.push(("policy", s("memory")));
+        f.str("policy", "memory");
     }
     if let Some(sz) = st
         .size
         .filter(|_| !st.flags.has(crate::ast::SetFlags::CONSTANT))
     {
-        f.push(("size", sz.to_string()));
+        f.num("size", sz);
     }
-    let names: Vec<&str> = [
-        (0x2, "constant"),
-        (0x4, "interval"),
-        (0x10, "timeout"),
-        (0x20, "dynamic"),
-    ]
-    .iter()
-    .filter(|(b, _)| st.flags.0 & b != 0)
-    .map(|(_, n)| *n)
-    .collect();
-    if let Some(x) = flags(names) {
-        f.push(("flags", x));
-    }
+    let names = bit_names(
+        st.flags.0,
+        &[
+            (0x2, "constant"),
+            (0x4, "interval"),
+            (0x10, "timeout"),
+            (0x20, "dynamic"),
+        ],
+    );
+    flags(&mut f, "flags", &names);
     if let Some(t) = st.timeout {
-        f.push(("timeout", (t / 1000).to_string()));
+        f.num("timeout", t / 1000);
     }
     if let Some(g) = st.gc_interval {
-        f.push(("gc-interval", (g / 1000).to_string()));
+        f.num("gc-interval", g / 1000);
     }
     if st.auto_merge {
-        f.push(("auto-merge", "true".into()));
+        f.raw("auto-merge", "true");
     }
     if !st.elems.is_empty() && !o.terse {
-        f.push(("elem", arr(st.elems.iter().map(|e| elem(e, o)).collect())));
+        arr(f.key("elem"), &st.elems, |out, e| elem(out, e, o));
     }
     if !st.stmts.is_empty() {
         let decl = Opts {
             stateless: true,
             ..o.clone()
         };
-        f.push((
-            "stmt",
-            arr(st.stmts.iter().map(|x| stmt(x, 0, &decl)).collect()),
-        ));
+        arr(f.key("stmt"), &st.stmts, |out, x| stmt(out, x, 0, &decl));
     }
-    obj(&f)
+    f.close();
 }
 
-pub fn rule(r: &Rule, family: u8, o: &Opts) -> String {
+/// [`set_into`] as a string of its own.
+pub fn set(st: &Set, family: &str, table: &str, o: &Opts) -> String {
+    let mut out = String::new();
+    set_into(&mut out, st, family, table, o);
+    out
+}
+
+/// A rule, appended to `out`.
+pub fn rule_into(out: &mut String, r: &Rule, family: u8, o: &Opts) {
     let (fam, table, chain) = match &r.chain {
         Some(c) => (
             c.table.family.name(),
@@ -677,18 +775,21 @@ pub fn rule(r: &Rule, family: u8, o: &Opts) -> String {
         ),
         None => ("ip", "", ""),
     };
-    let mut f = vec![
-        ("family", s(fam)),
-        ("table", s(table)),
-        ("chain", s(chain)),
-        ("handle", r.handle.unwrap_or(0).to_string()),
-    ];
+    let mut f = Obj::open(out);
+    f.str("family", fam);
+    f.str("table", table);
+    f.str("chain", chain);
+    f.num("handle", r.handle.unwrap_or(0));
     if let Some(c) = &r.comment {
-        f.push(("comment", s(c)));
+        f.str("comment", c);
     }
-    f.push((
-        "expr",
-        arr(r.stmts.iter().map(|x| stmt(x, family, o)).collect()),
-    ));
-    obj(&f)
+    arr(f.key("expr"), &r.stmts, |out, x| stmt(out, x, family, o));
+    f.close();
+}
+
+/// [`rule_into`] as a string of its own.
+pub fn rule(r: &Rule, family: u8, o: &Opts) -> String {
+    let mut out = String::new();
+    rule_into(&mut out, r, family, o);
+    out
 }

@@ -515,7 +515,7 @@ fn json_table(
     let (fam, tname) = (family_name(t), t.name());
     let full = matches!(cmd.what, ListWhat::Ruleset | ListWhat::Table);
     if full || cmd.what == ListWhat::Tables {
-        doc.item("table", &json::table(&ast_table(t), o))?;
+        doc.item("table", |b| json::table(b, &ast_table(t), o))?;
     }
     // Whole tables: the chains are kept compact and parsed as they print.
     let mut names: Vec<String> = Vec::new();
@@ -524,10 +524,8 @@ fn json_table(
         let l = stream::chains(sock, t.family(), tname)?;
         for i in 0..l.len() {
             if let Some(c) = stream::chain_at(&l, tname, i)? {
-                doc.item(
-                    "chain",
-                    &json::chain(&delinearize::chain(t, &c), fam, tname),
-                )?;
+                let c = delinearize::chain(t, &c);
+                doc.item("chain", |b| json::chain(b, &c, fam, tname))?;
             }
         }
         list = Some(l);
@@ -539,7 +537,8 @@ fn json_table(
             .filter(|c| only.is_none() || c.name.as_deref() == only)
         {
             names.push(c.name.clone().unwrap_or_default());
-            doc.item("chain", &json::chain(&delinearize::chain(t, c), fam, tname))?;
+            let c = delinearize::chain(t, c);
+            doc.item("chain", |b| json::chain(b, &c, fam, tname))?;
         }
     }
     if full || matches!(cmd.what, ListWhat::Counters | ListWhat::Counter) {
@@ -557,25 +556,30 @@ fn json_table(
             if counter.is_none() && (quota.is_none() || !full) {
                 continue;
             }
-            let mut f = vec![
-                ("family", json::s(fam)),
-                ("name", json::s(obj.name.as_deref().unwrap_or(""))),
-                ("table", json::s(tname)),
-                ("handle", obj.handle.unwrap_or(0).to_string()),
-            ];
-            if let Some(cm) = obj.comment() {
-                f.push(("comment", json::s(&cm)));
-            }
-            if let Some(c) = counter {
-                f.push(("packets", c.packets.unwrap_or(0).to_string()));
-                f.push(("bytes", c.bytes.unwrap_or(0).to_string()));
-                doc.item("counter", &json::obj(&f))?;
-            } else if let Some(q) = quota {
-                f.push(("bytes", q.bytes.unwrap_or(0).to_string()));
-                f.push(("used", q.consumed.unwrap_or(0).to_string()));
-                f.push(("inv", (q.flags.unwrap_or(0) & 1 != 0).to_string()));
-                doc.item("quota", &json::obj(&f))?;
-            }
+            let kind = if counter.is_some() {
+                "counter"
+            } else {
+                "quota"
+            };
+            doc.item(kind, |b| {
+                let mut f = json::Obj::open(b);
+                f.str("family", fam);
+                f.str("name", obj.name.as_deref().unwrap_or(""));
+                f.str("table", tname);
+                f.num("handle", obj.handle.unwrap_or(0));
+                if let Some(cm) = obj.comment() {
+                    f.str("comment", &cm);
+                }
+                if let Some(c) = &counter {
+                    f.num("packets", c.packets.unwrap_or(0));
+                    f.num("bytes", c.bytes.unwrap_or(0));
+                } else if let Some(q) = &quota {
+                    f.num("bytes", q.bytes.unwrap_or(0));
+                    f.num("used", q.consumed.unwrap_or(0));
+                    f.num("inv", q.flags.unwrap_or(0) & 1 != 0);
+                }
+                f.close();
+            })?;
         }
     }
     let set_cmd = matches!(
@@ -596,17 +600,16 @@ fn json_table(
                 continue;
             }
             let s = delinearize::set(t, cs);
-            doc.item(
-                if is_map { "map" } else { "set" },
-                &json::set(&s, fam, tname, o),
-            )?;
+            let kind = if is_map { "map" } else { "set" };
+            doc.item(kind, |b| json::set_into(b, &s, fam, tname, o))?;
         }
     }
     if full || cmd.what == ListWhat::Chain {
         // Kernel order is chain order, then rule order: what nft prints.
         let each = |doc: &mut json::Doc<'_>, rules: &[nfnl::nftables::Rule]| {
             for r in rules {
-                doc.item("rule", &json::rule(&delinearize::rule(t, r), t.family(), o))?;
+                let r = delinearize::rule(t, r);
+                doc.item("rule", |b| json::rule_into(b, &r, t.family(), o))?;
             }
             Ok::<(), ListError>(())
         };
