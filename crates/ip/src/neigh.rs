@@ -2,7 +2,7 @@
 //! `ip neigh` (ipneigh.c): show/flush with iproute2's state filter, and
 //! add/change/replace/delete.
 
-use netlink_packet_core::{NlasIterator, ParseableParametrized};
+use netlink_packet_core::{NlasIterator, Parseable, ParseableParametrized};
 use netlink_packet_route::neighbour::{
     NeighbourAddress, NeighbourAttribute, NeighbourCacheInfo, NeighbourExtFlags, NeighbourFlags,
     NeighbourHeader, NeighbourMessage,
@@ -207,9 +207,11 @@ fn show(ctx: &mut Ctx, mut args: Args, flush: bool) -> Res {
                 if *ty != RTM_NEWNEIGH || !passes(&f, d) {
                     continue;
                 }
-                let mut m = Msg::new(RTM_DELNEIGH, 0, &d[..12]);
-                m.raw(&d[12..]);
-                if ctx.nl.talk(m).is_ok() {
+                // the dumped entry, re-emitted by the crate as the delete
+                let Ok(req) = NeighbourMessage::parse(d.as_slice()) else {
+                    continue;
+                };
+                if ctx.nl.talk(Msg::typed(RTM_DELNEIGH, 0, &req)).is_ok() {
                     flushed += 1;
                 }
             }

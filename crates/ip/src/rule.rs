@@ -564,7 +564,7 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
             }
         } else if matches(w, "realms") {
             let v = args.need()?;
-            let r = realms(&v).ok_or_else(|| invarg("invalid realms\n", &v))?;
+            let r = crate::util::realms(&v).ok_or_else(|| invarg("invalid realms\n", &v))?;
             m.push(RuleAttribute::Realm(RouteRealm {
                 source: (r >> 16) as u16,
                 destination: r as u16,
@@ -722,22 +722,6 @@ fn modify(ctx: &mut Ctx, cmd: u16, mut args: Args) -> Res {
         eprint!("{warn}");
     }
     ctx.nl.talk(req).map_err(|e| crate::err::kernel(&e))
-}
-
-/// `get_rt_realms_or_raw`: a raw u32, or FROM/TO realms (numbers or
-/// `cosmos`, the one name /etc/iproute2/rt_realms has by default).
-fn realms(v: &str) -> Option<u32> {
-    if let Some(r) = get_u32(v) {
-        return Some(r);
-    }
-    let one = |s: &str| -> Option<u32> {
-        match s {
-            "cosmos" => Some(0),
-            _ => get_u32(s).filter(|n| *n <= 0xffff),
-        }
-    };
-    let (from, to) = v.split_once('/')?;
-    Some((one(from)? << 16) | one(to)?)
 }
 
 /// An address attribute as the crate's typed form (4 or 16 bytes), else as

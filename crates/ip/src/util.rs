@@ -247,6 +247,22 @@ pub fn fmt_addr(family: u8, v: &[u8]) -> String {
     }
 }
 
+/// `get_rt_realms_or_raw`: a raw u32, or FROM/TO realms (numbers or
+/// `cosmos`, the one name /etc/iproute2/rt_realms has by default).
+pub fn realms(v: &str) -> Option<u32> {
+    if let Some(r) = get_u32(v) {
+        return Some(r);
+    }
+    let one = |s: &str| -> Option<u32> {
+        match s {
+            "cosmos" => Some(0),
+            _ => get_u32(s).filter(|n| *n <= 0xffff),
+        }
+    };
+    let (from, to) = v.split_once('/')?;
+    Some((one(from)? << 16) | one(to)?)
+}
+
 /// Dotted quad, written directly (Ipv4Addr's Display goes through a
 /// padding-aware formatter: measurable with 10k routes).
 pub fn fmt_ipv4(a: u8, b: u8, c: u8, d: u8) -> String {

@@ -471,7 +471,8 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
             metrics.push((16, v.into_bytes()));
         } else if matches(w, "realms") {
             let v = args.need()?;
-            let n = get_u32(&v).ok_or_else(|| invarg("\"realm\" value is invalid\n", &v))?;
+            let n = crate::util::realms(&v)
+                .ok_or_else(|| invarg("\"realm\" value is invalid\n", &v))?;
             attrs.push((RTA_FLOW, n.to_ne_bytes().to_vec()));
         } else if w == "onlink" {
             r.flags |= 4;
