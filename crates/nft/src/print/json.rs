@@ -8,11 +8,12 @@
 use std::fmt::{Display, Write as _};
 use std::io::{self, Write};
 
+use super::names::{self, bit_names, is_flag_value};
 use super::value::{self, Json, ValueOpts};
 use super::Opts;
 use crate::ast::{
-    BinOp, Chain, Datatype, Elem, Expr, ExprKind, NatKind, RejectKind, RelOp, Rule, Set, SetKey,
-    SetOp, Stmt, StmtKind, Verdict,
+    Chain, Datatype, Elem, Expr, ExprKind, RejectKind, RelOp, Rule, Set, SetKey, Stmt, StmtKind,
+    Verdict,
 };
 
 pub const VERSION: &str = "1.1.4";
@@ -179,15 +180,6 @@ fn flags(f: &mut Obj<'_>, k: &str, names: &[&str]) {
     }
 }
 
-/// The names of the bits set in `bits`, in table order.
-fn bit_names<'n>(bits: u32, table: &[(u32, &'n str)]) -> Vec<&'n str> {
-    table
-        .iter()
-        .filter(|(b, _)| bits & b != 0)
-        .map(|(_, n)| *n)
-        .collect()
-}
-
 fn vo(o: &Opts) -> ValueOpts {
     ValueOpts { numeric: o.numeric }
 }
@@ -241,12 +233,7 @@ pub fn expr(out: &mut String, e: &Expr, o: &Opts) {
             f.close();
         }),
         ExprKind::RawPayload { base, offset, len } => {
-            let b = match base {
-                crate::ast::Base::Link => "ll",
-                crate::ast::Base::Network => "nh",
-                crate::ast::Base::Transport => "th",
-                crate::ast::Base::Inner => "ih",
-            };
+            let b = names::base(base);
             wrap(out, "payload", |out| {
                 let mut f = Obj::open(out);
                 f.str("base", b);
@@ -264,32 +251,17 @@ pub fn expr(out: &mut String, e: &Expr, o: &Opts) {
             let mut f = Obj::open(out);
             f.str("key", key.name);
             if let Some(d) = dir {
-                let d = if *d == crate::ast::CtDir::Original {
-                    "original"
-                } else {
-                    "reply"
-                };
+                let d = names::ct_dir(d);
                 f.str("dir", d);
             }
             f.close();
         }),
         ExprKind::Fib { flags: fl, result } => {
-            let r = match result {
-                crate::ast::FibResult::Oif => "oif",
-                crate::ast::FibResult::OifName => "oifname",
-                crate::ast::FibResult::AddrType => "type",
-            };
-            let table = [
-                (1, "saddr"),
-                (2, "daddr"),
-                (4, "mark"),
-                (8, "iif"),
-                (16, "oif"),
-            ];
+            let r = names::fib_result(result);
             wrap(out, "fib", |out| {
                 let mut f = Obj::open(out);
                 f.str("result", r);
-                flags(&mut f, "flags", &bit_names(fl.0, &table));
+                flags(&mut f, "flags", &bit_names(fl.0, names::FIB_FLAGS));
                 f.close();
             })
         }
@@ -298,11 +270,7 @@ pub fn expr(out: &mut String, e: &Expr, o: &Opts) {
             modulus,
             offset,
         } => {
-            let m = if *mode == crate::ast::NumgenMode::Random {
-                "random"
-            } else {
-                "inc"
-            };
+            let m = names::numgen_mode(mode);
             wrap(out, "numgen", |out| {
                 let mut f = Obj::open(out);
                 f.str("mode", m);
@@ -312,13 +280,7 @@ pub fn expr(out: &mut String, e: &Expr, o: &Opts) {
             })
         }
         ExprKind::Binop(op, a, b) => {
-            let sym = match op {
-                BinOp::And => "&",
-                BinOp::Or => "|",
-                BinOp::Xor => "^",
-                BinOp::Lshift => "<<",
-                BinOp::Rshift => ">>",
-            };
+            let sym = names::binop(op);
             wrap(out, sym, |out| arr(out, [a, b], |out, x| expr(out, x, o)))
         }
         ExprKind::List(items) => arr(out, items, |out, x| expr(out, x, o)),
@@ -326,19 +288,13 @@ pub fn expr(out: &mut String, e: &Expr, o: &Opts) {
 }
 
 pub fn verdict(out: &mut String, v: &Verdict) {
-    let (k, target) = match v {
-        Verdict::Accept => return out.push_str("{\"accept\": null}"),
-        Verdict::Drop => return out.push_str("{\"drop\": null}"),
-        Verdict::Continue => return out.push_str("{\"continue\": null}"),
-        Verdict::Return => return out.push_str("{\"return\": null}"),
-        Verdict::Queue => return out.push_str("{\"queue\": null}"),
-        Verdict::Jump(c) => ("jump", c),
-        Verdict::Goto(c) => ("goto", c),
-    };
-    wrap(out, k, |out| {
-        let mut f = Obj::open(out);
-        f.str("target", target);
-        f.close();
+    wrap(out, names::verdict(v), |out| match v {
+        Verdict::Jump(target) | Verdict::Goto(target) => {
+            let mut f = Obj::open(out);
+            f.str("target", target);
+            f.close();
+        }
+        _ => out.push_str("null"),
     })
 }
 
@@ -407,13 +363,7 @@ fn limit_body(out: &mut String, k: &StmtKind) {
     else {
         return out.push_str("null");
     };
-    let per = match unit_secs {
-        1 => "second",
-        60 => "minute",
-        3600 => "hour",
-        86400 => "day",
-        _ => "week",
-    };
+    let per = names::per(*unit_secs);
     let mut f = Obj::open(out);
     f.num("rate", rate);
     f.num("burst", burst);
@@ -426,10 +376,6 @@ fn limit_body(out: &mut String, k: &StmtKind) {
         f.raw("inv", "true");
     }
     f.close();
-}
-
-fn is_flag_value(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Value(v) if matches!(v.dtype, Datatype::CtState | Datatype::CtStatus | Datatype::TcpFlag))
 }
 
 /// `{"mangle": {"key": …, "value": …}}`.
@@ -485,12 +431,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
             }
         }
         StmtKind::ObjRef { kind, name } => {
-            let k = match kind {
-                1 => "counter",
-                2 => "quota",
-                4 => "limit",
-                _ => "ct helper",
-            };
+            let k = names::objref(*kind);
             wrap(out, k, |out| expr(out, name, o))
         }
         StmtKind::MetaSet { key, value } => {
@@ -502,17 +443,9 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
             mangle(out, &k, value, o)
         }
         StmtKind::Nat(n) => {
-            let name = match n.kind {
-                NatKind::Snat => "snat",
-                NatKind::Dnat => "dnat",
-                NatKind::Masquerade => "masquerade",
-                NatKind::Redirect => "redirect",
-            };
-            let names = bit_names(
-                n.flags.0,
-                &[(0x4, "random"), (0x10, "fully-random"), (0x8, "persistent")],
-            );
-            if n.family.is_none() && n.addr.is_none() && n.port.is_none() && names.is_empty() {
+            let name = names::nat(&n.kind);
+            let nat_flags = bit_names(n.flags.0, names::NAT_FLAGS);
+            if n.family.is_none() && n.addr.is_none() && n.port.is_none() && nat_flags.is_empty() {
                 return wrap(out, name, |out| out.push_str("null"));
             }
             wrap(out, name, |out| {
@@ -526,7 +459,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
                 if let Some(p) = &n.port {
                     expr(f.key("port"), p, o);
                 }
-                flags(&mut f, "flags", &names);
+                flags(&mut f, "flags", &nat_flags);
                 f.close();
             })
         }
@@ -564,11 +497,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
             stmts,
             ..
         } => {
-            let verb = match op {
-                SetOp::Add => "add",
-                SetOp::Update => "update",
-                SetOp::Delete => "delete",
-            };
+            let verb = names::set_op(op);
             wrap(out, "set", |out| {
                 let mut f = Obj::open(out);
                 f.str("op", verb);
@@ -621,8 +550,7 @@ pub fn table(out: &mut String, t: &crate::ast::Table, o: &Opts) {
     if let Some(c) = &t.comment {
         f.str("comment", c);
     }
-    let names = bit_names(t.flags, &[(1, "dormant"), (2, "owner"), (4, "persist")]);
-    flags(&mut f, "flags", &names);
+    flags(&mut f, "flags", &bit_names(t.flags, names::TABLE_FLAGS));
     let _ = o;
     f.close();
 }

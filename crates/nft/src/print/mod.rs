@@ -7,6 +7,7 @@
 
 pub mod json;
 mod lookup;
+mod names;
 pub mod prio;
 pub mod text;
 pub mod value;
@@ -174,21 +175,15 @@ pub fn list(
 /// the table): the table, the chain, its rules, and the sets they use.
 /// `Ok(None)` when something is missing: the general path words the error.
 fn fetch_chain(sock: &mut Socket, cmd: &ListCmd) -> Result<Option<Cache>, ListError> {
-    let (Some(tname), Some(cname)) = (cmd.table.as_deref(), cmd.name.as_deref()) else {
+    let Some((fam, tname, cname)) = named(cmd) else {
         return Ok(None);
     };
-    let fam = cmd.family.unwrap_or(Family::Ip).nfproto();
-    let missing = |e: &nfnl::Error| e.errno() == Some(libc::ENOENT);
     let genid = sock.nft_gen()?;
-    let table = match sock.nft_table(fam, tname) {
-        Ok(t) => t,
-        Err(e) if missing(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
+    let Some(table) = found(sock.nft_table(fam, tname))? else {
+        return Ok(None);
     };
-    let chain = match sock.nft_chain(fam, tname, cname) {
-        Ok(c) => c,
-        Err(e) if missing(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
+    let Some(chain) = found(sock.nft_chain(fam, tname, cname))? else {
+        return Ok(None);
     };
     let rules = sock.nft_rules(fam, Some(tname), Some(cname))?;
     let mut names: Vec<&str> = Vec::new();
@@ -223,25 +218,34 @@ fn fetch_chain(sock: &mut Socket, cmd: &ListCmd) -> Result<Option<Cache>, ListEr
     }))
 }
 
+/// The family, table and object a one-object listing names.
+fn named(cmd: &ListCmd) -> Option<(u8, &str, &str)> {
+    let fam = cmd.family.unwrap_or(Family::Ip).nfproto();
+    Some((fam, cmd.table.as_deref()?, cmd.name.as_deref()?))
+}
+
+/// A lookup's answer, `None` when the kernel has no such object.
+fn found<T>(r: Result<T, nfnl::Error>) -> Result<Option<T>, ListError> {
+    match r {
+        Ok(x) => Ok(Some(x)),
+        Err(e) if e.errno() == Some(libc::ENOENT) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// One set or map: the table, the set and its elements (three requests).
 /// `Ok(None)` when something is missing or of the other kind: the general
 /// path words the error.
 fn fetch_set(sock: &mut Socket, cmd: &ListCmd) -> Result<Option<Cache>, ListError> {
-    let (Some(tname), Some(sname)) = (cmd.table.as_deref(), cmd.name.as_deref()) else {
+    let Some((fam, tname, sname)) = named(cmd) else {
         return Ok(None);
     };
-    let fam = cmd.family.unwrap_or(Family::Ip).nfproto();
-    let missing = |e: &nfnl::Error| e.errno() == Some(libc::ENOENT);
     let genid = sock.nft_gen()?;
-    let table = match sock.nft_table(fam, tname) {
-        Ok(t) => t,
-        Err(e) if missing(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
+    let Some(table) = found(sock.nft_table(fam, tname))? else {
+        return Ok(None);
     };
-    let set = match sock.nft_set(fam, tname, sname) {
-        Ok(s) => s,
-        Err(e) if missing(&e) => return Ok(None),
-        Err(e) => return Err(e.into()),
+    let Some(set) = found(sock.nft_set(fam, tname, sname))? else {
+        return Ok(None);
     };
     let anonymous = set.flag(nfnl::nftables::consts::NFT_SET_ANONYMOUS);
     if anonymous || is_map_set(&set) != (cmd.what == ListWhat::Map) {
@@ -356,11 +360,7 @@ fn text_table(
         ListWhat::Ruleset | ListWhat::Table => {
             head(w)?;
             let tb = ast_table(t);
-            let names: Vec<&str> = [(1, "dormant"), (2, "owner"), (4, "persist")]
-                .iter()
-                .filter(|(b, _)| tb.flags & b != 0)
-                .map(|(_, n)| *n)
-                .collect();
+            let names = names::bit_names(tb.flags, names::TABLE_FLAGS);
             if !names.is_empty() {
                 writeln!(w, "\tflags {}", names.join(","))?;
             }

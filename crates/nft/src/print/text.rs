@@ -5,11 +5,12 @@
 
 use std::io::{self, Write};
 
+use super::names;
 use super::value::{self, ValueOpts};
 use super::Opts;
 use crate::ast::{
-    BinOp, Chain, Datatype, Elem, Expr, ExprKind, NatKind, RejectKind, RelOp, Rule, Set, SetKey,
-    SetOp, Stmt, StmtKind, Verdict,
+    BinOp, Chain, Datatype, Elem, Expr, ExprKind, RejectKind, RelOp, Rule, Set, SetKey, Stmt,
+    StmtKind, Verdict,
 };
 
 fn vo(o: &Opts) -> ValueOpts {
@@ -61,12 +62,7 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
         ExprKind::Map { key, map } => format!("{} map {}", expr(key, o), expr(map, o)),
         ExprKind::Payload(f) => format!("{} {}", f.proto.name(), f.name),
         ExprKind::RawPayload { base, offset, len } => {
-            let b = match base {
-                crate::ast::Base::Link => "ll",
-                crate::ast::Base::Network => "nh",
-                crate::ast::Base::Transport => "th",
-                crate::ast::Base::Inner => "ih",
-            };
+            let b = names::base(base);
             format!("@{b},{offset},{len}")
         }
         ExprKind::Meta(m) => {
@@ -77,28 +73,12 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
             }
         }
         ExprKind::Ct { key, dir } => match dir {
-            Some(crate::ast::CtDir::Original) => format!("ct original {}", key.name),
-            Some(crate::ast::CtDir::Reply) => format!("ct reply {}", key.name),
+            Some(d) => format!("ct {} {}", names::ct_dir(d), key.name),
             None => format!("ct {}", key.name),
         },
         ExprKind::Fib { flags, result } => {
-            let mut parts = Vec::new();
-            for (bit, name) in [
-                (1, "saddr"),
-                (2, "daddr"),
-                (4, "mark"),
-                (8, "iif"),
-                (16, "oif"),
-            ] {
-                if flags.0 & bit != 0 {
-                    parts.push(name);
-                }
-            }
-            let r = match result {
-                crate::ast::FibResult::Oif => "oif",
-                crate::ast::FibResult::OifName => "oifname",
-                crate::ast::FibResult::AddrType => "type",
-            };
+            let parts = names::bit_names(flags.0, names::FIB_FLAGS);
+            let r = names::fib_result(result);
             format!("fib {} {r}", parts.join(" . "))
         }
         ExprKind::Numgen {
@@ -106,10 +86,7 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
             modulus,
             offset,
         } => {
-            let m = match mode {
-                crate::ast::NumgenMode::Inc => "inc",
-                crate::ast::NumgenMode::Random => "random",
-            };
+            let m = names::numgen_mode(mode);
             let off = if *offset != 0 {
                 format!(" offset {offset}")
             } else {
@@ -118,13 +95,7 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
             format!("numgen {m} mod {modulus}{off}")
         }
         ExprKind::Binop(op, a, b) => {
-            let sym = match op {
-                BinOp::And => "&",
-                BinOp::Or => "|",
-                BinOp::Xor => "^",
-                BinOp::Lshift => "<<",
-                BinOp::Rshift => ">>",
-            };
+            let sym = names::binop(op);
             // nft parenthesises a binop operand of another operator, and a
             // flag list on the right of `&`.
             let left = match &a.kind {
@@ -149,13 +120,8 @@ pub fn expr(e: &Expr, o: &Opts) -> String {
 
 pub fn verdict(v: &Verdict) -> String {
     match v {
-        Verdict::Accept => "accept".into(),
-        Verdict::Drop => "drop".into(),
-        Verdict::Continue => "continue".into(),
-        Verdict::Return => "return".into(),
-        Verdict::Queue => "queue".into(),
-        Verdict::Jump(c) => format!("jump {c}"),
-        Verdict::Goto(c) => format!("goto {c}"),
+        Verdict::Jump(c) | Verdict::Goto(c) => format!("{} {c}", names::verdict(v)),
+        _ => names::verdict(v).into(),
     }
 }
 
@@ -181,10 +147,6 @@ pub fn elem(e: &Elem, o: &Opts) -> String {
     s
 }
 
-fn is_bitmask(e: &Expr) -> bool {
-    matches!(&e.kind, ExprKind::Value(v) if matches!(v.dtype, Datatype::CtState | Datatype::CtStatus | Datatype::TcpFlag))
-}
-
 /// One statement.
 pub fn stmt(s: &Stmt, o: &Opts) -> String {
     match &s.kind {
@@ -192,7 +154,7 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             let op = match op {
                 RelOp::Implicit => "",
                 RelOp::Eq => {
-                    if matches!(left.kind, ExprKind::Binop(..)) || is_bitmask(right) {
+                    if matches!(left.kind, ExprKind::Binop(..)) || names::is_flag_value(right) {
                         "== "
                     } else {
                         ""
@@ -218,12 +180,7 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             }
         }
         StmtKind::ObjRef { kind, name } => {
-            let k = match kind {
-                1 => "counter",
-                2 => "quota",
-                4 => "limit",
-                _ => "ct helper",
-            };
+            let k = names::objref(*kind);
             format!("{k} name {}", expr(name, o))
         }
         StmtKind::MetaSet { key, value } => {
@@ -235,12 +192,7 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             format!("{c} set {}", expr(value, o))
         }
         StmtKind::Nat(n) => {
-            let mut out = match n.kind {
-                NatKind::Snat => "snat".to_string(),
-                NatKind::Dnat => "dnat".to_string(),
-                NatKind::Masquerade => "masquerade".to_string(),
-                NatKind::Redirect => "redirect".to_string(),
-            };
+            let mut out = names::nat(&n.kind).to_string();
             if let Some(f) = n.family {
                 out.push_str(&format!(" {}", f.name()));
             }
@@ -259,12 +211,10 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
                 (None, None) => {}
             }
             let mut delim = " ";
-            for (bit, name) in [(0x4, "random"), (0x10, "fully-random"), (0x8, "persistent")] {
-                if n.flags.0 & bit != 0 {
-                    out.push_str(delim);
-                    out.push_str(name);
-                    delim = ",";
-                }
+            for name in names::bit_names(n.flags.0, names::NAT_FLAGS) {
+                out.push_str(delim);
+                out.push_str(name);
+                delim = ",";
             }
             out
         }
@@ -289,11 +239,7 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             stmts,
             ..
         } => {
-            let verb = match op {
-                SetOp::Add => "add",
-                SetOp::Update => "update",
-                SetOp::Delete => "delete",
-            };
+            let verb = names::set_op(op);
             let mut inner = expr(key, o);
             if let Some(t) = timeout {
                 inner.push_str(&format!(" timeout {}", tm(*t, o)));
@@ -341,13 +287,7 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             bytes,
             over,
         } => {
-            let unit = match unit_secs {
-                1 => "second",
-                60 => "minute",
-                3600 => "hour",
-                86400 => "day",
-                _ => "week",
-            };
+            let unit = names::per(*unit_secs);
             let over = if *over { "over " } else { "" };
             if *bytes {
                 format!("limit rate {over}{rate} bytes/{unit} burst {burst} bytes")
