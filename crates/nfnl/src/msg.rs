@@ -41,6 +41,9 @@ pub const NFNL_SUBSYS_CTNETLINK_EXP: u8 = 2;
 pub const NFNL_SUBSYS_NFTABLES: u8 = 10;
 pub const NFNL_MSG_BATCH_BEGIN: u16 = 0x10;
 pub const NFNL_MSG_BATCH_END: u16 = 0x11;
+/// BATCH_BEGIN attribute: the ruleset generation the batch was computed against
+/// (big-endian u32); the kernel refuses the batch with ERESTART if it moved on.
+pub const NFNL_BATCH_GENID: u16 = 1;
 
 /// nlmsg_type of a netfilter message: subsystem in the high byte.
 pub const fn nfnl_type(subsys: u8, msg: u8) -> u16 {
@@ -94,6 +97,20 @@ impl Writer {
             libc::AF_UNSPEC as u8,
             NFNL_SUBSYS_NFTABLES as u16,
         );
+        self.msg_end(m);
+    }
+
+    /// A BATCH_BEGIN bound to ruleset generation `genid` (NFNL_BATCH_GENID): the kernel
+    /// answers it with ERESTART and runs nothing if the ruleset changed since.
+    pub fn batch_begin_at(&mut self, seq: u32, genid: u32) {
+        let m = self.msg_start(
+            NFNL_MSG_BATCH_BEGIN,
+            0,
+            seq,
+            libc::AF_UNSPEC as u8,
+            NFNL_SUBSYS_NFTABLES as u16,
+        );
+        self.put_be32(NFNL_BATCH_GENID, genid);
         self.msg_end(m);
     }
 }

@@ -40,6 +40,14 @@ struct Entry {
     cmd_span: Span,
 }
 
+/// What became of a sent batch.
+pub enum Sent {
+    /// The kernel ran it: its errors (none when it was committed or, with --check, accepted).
+    Done(Vec<ErrorRecord>),
+    /// The ruleset changed after the cache was read: nothing ran; evaluate again.
+    Restart,
+}
+
 pub struct Batch {
     w: Writer,
     entries: Vec<Entry>,
@@ -56,8 +64,17 @@ pub struct Batch {
 
 impl Batch {
     pub fn new(first_seq: u32) -> Batch {
+        Batch::at_generation(first_seq, None)
+    }
+
+    /// A batch the kernel runs only while the ruleset is still at generation `genid`
+    /// (the one the cache was read at); otherwise [`Batch::send`] reports [`Sent::Restart`].
+    pub fn at_generation(first_seq: u32, genid: Option<u32>) -> Batch {
         let mut w = Writer::with_capacity(1 << 16);
-        w.batch_marker(NFNL_MSG_BATCH_BEGIN, first_seq);
+        match genid {
+            Some(g) => w.batch_begin_at(first_seq, g),
+            None => w.batch_marker(NFNL_MSG_BATCH_BEGIN, first_seq),
+        }
         Batch {
             w,
             entries: Vec::new(),
@@ -140,8 +157,9 @@ impl Batch {
         });
     }
 
-    /// Send the batch; return the kernel's errors as error records, in message order.
-    pub fn send(mut self, sock: &mut Socket, check: bool) -> Result<Vec<ErrorRecord>, nfnl::Error> {
+    /// Send the batch; return the kernel's errors as error records, in message order, or
+    /// [`Sent::Restart`] when the ruleset moved past the batch's generation (nothing ran).
+    pub fn send(mut self, sock: &mut Socket, check: bool) -> Result<Sent, nfnl::Error> {
         self.reorder();
         if !check {
             let end = self.next_seq;
@@ -158,8 +176,14 @@ impl Batch {
         sock.set_recv_buffer((self.entries.len() + 2) * 1024 + (1 << 16));
         let _ = self.begin_seq;
         let mut errors = sock.batch(self.bytes(), |_| {})?;
+        if errors
+            .iter()
+            .any(|e| e.seq == self.begin_seq && e.errno == libc::ERESTART)
+        {
+            return Ok(Sent::Restart);
+        }
         errors.sort_by_key(|e| e.seq.wrapping_sub(self.begin_seq));
-        Ok(errors.iter().map(|e| self.record(e)).collect())
+        Ok(Sent::Done(errors.iter().map(|e| self.record(e)).collect()))
     }
 
     /// Lay the messages out in the schedule's order (their offsets follow them): the first

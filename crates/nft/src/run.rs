@@ -11,7 +11,7 @@ use std::io::Write;
 use nfnl::Socket;
 
 use crate::ast::*;
-use crate::batch::Batch;
+use crate::batch::{Batch, Sent};
 use crate::cli::Opts;
 use crate::erec::{print_all, ErrorRecord, Input};
 use crate::eval::{eval_cmd, RuleRef, Scope, SetInfo};
@@ -73,93 +73,145 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         }
     };
     if outline.changes {
-        // The kernel view must come from one ruleset generation: dumps that raced with a
-        // change are done again (nftables' cache does the same).
-        let mut scope = Scope::new();
-        let mut known = Loaded::default();
-        for attempt in 0.. {
-            scope = Scope::new();
-            let before = sock.nft_gen();
-            let loaded = load_scope(&mut sock, &outline, &mut scope);
-            let after = sock.nft_gen();
-            match (loaded, before, after) {
-                (Err(nfnl::Error::DumpInterrupted), _, _) if attempt < 16 => continue,
-                (Err(e), _, _) => {
-                    let _ = writeln!(err, "Error: {e}");
+        // A batch bound to the generation its cache was read at; if another writer changed
+        // the ruleset in between, the kernel runs none of it and everything is done again
+        // (what nftables' cache does with NFNL_BATCH_GENID).
+        let mut restarts = 0;
+        loop {
+            match apply(input, opts, &outline, &mut sock, out, err) {
+                Applied::Restart if restarts < MAX_RESTARTS => restarts += 1,
+                Applied::Restart => {
+                    let _ = writeln!(err, "Error: {}", kcommon::errno::strerror(libc::ERESTART));
                     return 1;
                 }
-                (Ok(_), Ok(a), Ok(b)) if a != b && attempt < 16 => continue,
-                (Ok(l), _, _) => {
-                    known = l;
-                    break;
-                }
-            }
-        }
-        let seq = sock.next_seq();
-        let mut batch = Batch::new(seq);
-        for (fam, name) in &known.absent {
-            batch.table_absent(fam.nfproto(), name);
-        }
-        for (fam, name, chains, anon) in known.known {
-            batch.table_known(fam.nfproto(), &name, chains, anon);
-        }
-        for (fam, name, sets, chain_sets) in known.names {
-            batch.table_set_names(fam.nfproto(), &name, &sets, chain_sets);
-        }
-        let mut errors: Vec<ErrorRecord> = Vec::new();
-        // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
-        // batch only then).
-        let mut debug = String::new();
-        parse_each(&input.text, |mut cmd, span| {
-            if matches!(cmd, Cmd::List(_)) {
-                return true;
-            }
-            if matches!(cmd, Cmd::Reset(_)) {
-                errors.push(ErrorRecord::new(
-                    span,
-                    "reset commands are not supported by kroot yet",
-                ));
-                return true;
-            }
-            match eval_cmd(&mut scope, &mut cmd) {
-                Ok(pl) if errors.is_empty() => {
-                    for o in linearize(&mut scope, &cmd, span, &pl) {
-                        if opts.debug_netlink {
-                            debug.push_str(&o.debug_text());
-                        }
-                        batch.push(o);
-                    }
-                }
-                Ok(_) => {}
-                Err(e) => {
-                    errors.push(e);
-                    if errors.len() >= MAX_ERRORS {
-                        return false;
-                    }
-                }
-            }
-            true
-        });
-        if !errors.is_empty() {
-            print_all(err, input, &errors);
-            return 1;
-        }
-        let _ = out.write_all(debug.as_bytes());
-        if !batch.is_empty() {
-            match batch.send(&mut sock, opts.check) {
-                Ok(errs) if errs.is_empty() => {}
-                Ok(errs) => {
-                    print_all(err, input, &errs);
-                    return 1;
-                }
-                Err(e) => {
-                    let _ = writeln!(err, "Error: {e}");
-                    return 1;
-                }
+                Applied::Failed(rc) => return rc,
+                Applied::Done => break,
             }
         }
     }
     crate::list::run_lists(&mut sock, &outline.lists, opts, input, out, err)
+}
+
+/// How often a batch is rebuilt because the ruleset changed under it before giving up.
+const MAX_RESTARTS: usize = 16;
+
+/// The outcome of one evaluate-and-send round.
+enum Applied {
+    Done,
+    /// Evaluation or the kernel failed: the exit status (errors already printed).
+    Failed(i32),
+    /// The ruleset moved past the generation the batch was computed against.
+    Restart,
+}
+
+/// One round: read the kernel view the commands need (one generation), evaluate and
+/// linearise every command into a batch bound to that generation, send it.
+fn apply(
+    input: &Input,
+    opts: &Opts,
+    outline: &Outline,
+    sock: &mut Socket,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Applied {
+    // The kernel view must come from one ruleset generation: dumps that raced with a
+    // change are done again (nftables' cache does the same).
+    let mut scope = Scope::new();
+    let mut known = Loaded::default();
+    let mut generation = None;
+    for attempt in 0.. {
+        scope = Scope::new();
+        let before = sock.nft_gen();
+        let loaded = load_scope(sock, outline, &mut scope);
+        let after = sock.nft_gen();
+        match (loaded, before, after) {
+            (Err(nfnl::Error::DumpInterrupted), _, _) if attempt < 16 => continue,
+            (Err(e), _, _) => {
+                let _ = writeln!(err, "Error: {e}");
+                return Applied::Failed(1);
+            }
+            (Ok(_), Ok(a), Ok(b)) if a != b && attempt < 16 => continue,
+            (Ok(l), before, after) => {
+                known = l;
+                // Bound to the generation only when the whole view came from it.
+                generation = match (before, after) {
+                    (Ok(a), Ok(b)) if a == b => Some(b),
+                    _ => None,
+                };
+                break;
+            }
+        }
+    }
+    let seq = sock.next_seq();
+    let mut batch = Batch::at_generation(seq, generation);
+    for (fam, name) in &known.absent {
+        batch.table_absent(fam.nfproto(), name);
+    }
+    for (fam, name, chains, anon) in known.known {
+        batch.table_known(fam.nfproto(), &name, chains, anon);
+    }
+    for (fam, name, sets, chain_sets) in known.names {
+        batch.table_set_names(fam.nfproto(), &name, &sets, chain_sets);
+    }
+    let mut errors: Vec<ErrorRecord> = Vec::new();
+    // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
+    // batch only then).
+    let mut debug = String::new();
+    parse_each(&input.text, |mut cmd, span| {
+        if matches!(cmd, Cmd::List(_)) {
+            return true;
+        }
+        if matches!(cmd, Cmd::Reset(_)) {
+            errors.push(ErrorRecord::new(
+                span,
+                "reset commands are not supported by kroot yet",
+            ));
+            return true;
+        }
+        match eval_cmd(&mut scope, &mut cmd) {
+            Ok(pl) if errors.is_empty() => {
+                for o in linearize(&mut scope, &cmd, span, &pl) {
+                    if opts.debug_netlink {
+                        debug.push_str(&o.debug_text());
+                    }
+                    batch.push(o);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                errors.push(e);
+                if errors.len() >= MAX_ERRORS {
+                    return false;
+                }
+            }
+        }
+        true
+    });
+    if !errors.is_empty() {
+        print_all(err, input, &errors);
+        return Applied::Failed(1);
+    }
+    let sent = if batch.is_empty() {
+        Ok(Sent::Done(Vec::new()))
+    } else {
+        batch.send(sock, opts.check)
+    };
+    if matches!(sent, Ok(Sent::Restart)) {
+        return Applied::Restart;
+    }
+    let _ = out.write_all(debug.as_bytes());
+    match sent {
+        Ok(Sent::Restart) => Applied::Restart,
+        Ok(Sent::Done(errs)) if errs.is_empty() => Applied::Done,
+        Ok(Sent::Done(errs)) => {
+            print_all(err, input, &errs);
+            Applied::Failed(1)
+        }
+        Err(e) => {
+            let _ = writeln!(err, "Error: {e}");
+            Applied::Failed(1)
+        }
+    }
 }
 
 /// What eval needs from the kernel: the tables the commands name, their sets, and the rule
