@@ -139,6 +139,17 @@ pub fn u64_at(v: &[u8], off: usize) -> u64 {
         .unwrap_or(0)
 }
 
+/// One attribute's bytes (header, payload, padding), for the decoders' unit tests.
+#[cfg(test)]
+pub(crate) fn test_nla(ty: u16, v: &[u8]) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(&(4 + v.len() as u16).to_ne_bytes());
+    b.extend_from_slice(&ty.to_ne_bytes());
+    b.extend_from_slice(v);
+    b.resize((b.len() + 3) & !3, 0);
+    b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

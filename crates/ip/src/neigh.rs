@@ -552,15 +552,7 @@ fn modify(ctx: &mut Ctx, cmd: u16, flags: u16, mut args: Args) -> Res {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn nla(ty: u16, v: &[u8]) -> Vec<u8> {
-        let mut b = Vec::new();
-        b.extend_from_slice(&(4 + v.len() as u16).to_ne_bytes());
-        b.extend_from_slice(&ty.to_ne_bytes());
-        b.extend_from_slice(v);
-        b.resize((b.len() + 3) & !3, 0);
-        b
-    }
+    use crate::attr::test_nla as nla;
 
     #[test]
     fn typed_decode_keeps_what_print_neigh_needs() {

@@ -316,34 +316,28 @@ impl Out {
     }
     /// `color_fprintf`: text-only, coloured when colour is on.
     pub fn colored(&mut self, c: Color, text: &str) {
-        if self.json {
-            return;
-        }
-        match self.color {
-            Some(dark) if c != Color::None => {
-                self.buf.push_str(c.code(dark));
-                self.buf.push_str(text);
-                self.buf.push_str("\x1b[0m");
-            }
-            _ => self.buf.push_str(text),
-        }
+        self.colored_then(c, text, "");
     }
     /// `colored` of `text` followed by a space inside the colour (the
     /// printers' `"%s "`), without a temporary string.
     pub fn colored_sp(&mut self, c: Color, text: &str) {
+        self.colored_then(c, text, " ");
+    }
+    fn colored_then(&mut self, c: Color, text: &str, tail: &str) {
         if self.json {
             return;
         }
-        match self.color {
-            Some(dark) if c != Color::None => {
-                self.buf.push_str(c.code(dark));
-                self.buf.push_str(text);
-                self.buf.push_str(" \x1b[0m");
-            }
-            _ => {
-                self.buf.push_str(text);
-                self.buf.push(' ');
-            }
+        let color = match self.color {
+            Some(dark) if c != Color::None => Some(c.code(dark)),
+            _ => None,
+        };
+        if let Some(code) = color {
+            self.buf.push_str(code);
+        }
+        self.buf.push_str(text);
+        self.buf.push_str(tail);
+        if color.is_some() {
+            self.buf.push_str("\x1b[0m");
         }
     }
     pub fn u(&mut self, key: Option<&str>, fmt: &str, v: u64) {

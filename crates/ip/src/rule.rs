@@ -738,15 +738,7 @@ fn addr_attr(ty: u16, b: &[u8], typed: fn(IpAddr) -> RuleAttribute) -> RuleAttri
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn nla(ty: u16, v: &[u8]) -> Vec<u8> {
-        let mut b = Vec::new();
-        b.extend_from_slice(&(4 + v.len() as u16).to_ne_bytes());
-        b.extend_from_slice(&ty.to_ne_bytes());
-        b.extend_from_slice(v);
-        b.resize((b.len() + 3) & !3, 0);
-        b
-    }
+    use crate::attr::test_nla as nla;
 
     #[test]
     fn typed_decode_keeps_what_print_rule_needs() {
