@@ -212,6 +212,20 @@ fn build_static_kroot() -> crate::Result<PathBuf> {
     Ok(kroot)
 }
 
+/// The size of bin/kroot inside a k3s-root tarball `cargo xtask dist` wrote.
+fn kroot_in_tarball(path: &Path) -> Option<u64> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut archive = tar::Archive::new(file);
+    let entries = archive.entries().ok()?;
+    for entry in entries.flatten() {
+        let name = entry.path().ok()?.into_owned();
+        if name.strip_prefix(".").unwrap_or(&name) == Path::new("bin/kroot") {
+            return entry.header().size().ok();
+        }
+    }
+    None
+}
+
 /// bin/kroot per arch (from dist/, where built) beside each reference tool
 /// with the shared libraries it loads (libc and the loader left out).
 fn sizes_table(ours: &Path) -> String {
@@ -219,9 +233,12 @@ fn sizes_table(ours: &Path) -> String {
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
     let _ = writeln!(t, "| kroot amd64 (this build, stripped) | {} |", size(ours));
     for arch in ["amd64", "arm64", "arm"] {
-        let p = project_root().join(format!("dist/{arch}/bin/kroot"));
-        if p.exists() {
-            let _ = writeln!(t, "| kroot {arch} (dist) | {} |", size(&p));
+        let tarball = project_root().join(format!("dist/k3s-root-{arch}.tar"));
+        if let Some(n) = kroot_in_tarball(&tarball) {
+            let _ = writeln!(
+                t,
+                "| kroot {arch} (bin/kroot in dist/k3s-root-{arch}.tar) | {n} |"
+            );
         }
     }
     for tool in ["nft", "ip", "conntrack"] {
