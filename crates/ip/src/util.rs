@@ -263,6 +263,17 @@ pub fn realms(v: &str) -> Option<u32> {
     Some((one(from)? << 16) | one(to)?)
 }
 
+/// `v` in decimal, appended without the fmt machinery (hot in 10k-route listings).
+pub fn push_u8(s: &mut String, v: u8) {
+    if v >= 100 {
+        s.push((b'0' + v / 100) as char);
+    }
+    if v >= 10 {
+        s.push((b'0' + v / 10 % 10) as char);
+    }
+    s.push((b'0' + v % 10) as char);
+}
+
 /// Dotted quad, written directly (Ipv4Addr's Display goes through a
 /// padding-aware formatter: measurable with 10k routes).
 pub fn fmt_ipv4(a: u8, b: u8, c: u8, d: u8) -> String {
@@ -271,13 +282,7 @@ pub fn fmt_ipv4(a: u8, b: u8, c: u8, d: u8) -> String {
         if i > 0 {
             s.push('.');
         }
-        if o >= 100 {
-            s.push((b'0' + o / 100) as char);
-        }
-        if o >= 10 {
-            s.push((b'0' + o / 10 % 10) as char);
-        }
-        s.push((b'0' + o % 10) as char);
+        push_u8(&mut s, o);
     }
     s
 }

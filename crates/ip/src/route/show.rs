@@ -514,13 +514,7 @@ fn ifidx(ctx: &mut Ctx, idx: u32, prefix: &str) {
 /// `addr/len` without the fmt machinery (10k routes).
 fn with_len(mut s: String, len: u8) -> String {
     s.push('/');
-    if len >= 100 {
-        s.push((b'0' + len / 100) as char);
-    }
-    if len >= 10 {
-        s.push((b'0' + len / 10 % 10) as char);
-    }
-    s.push((b'0' + len % 10) as char);
+    crate::util::push_u8(&mut s, len);
     s
 }
 
