@@ -122,7 +122,7 @@ teardown"#
                 normalized(kind, &want, false)?,
                 normalized(kind, &got, true)?,
             );
-            if masks.apply(&w) != masks.apply(&g) {
+            if masks.apply(file, &w) != masks.apply(file, &g) {
                 failed.insert(case.clone());
                 diffs.push_str(&format!("DIFF {kind}/{case}/{file}\n"));
             }
@@ -163,10 +163,13 @@ pub fn build_kroot() -> crate::Result<PathBuf> {
 /// Masks a case's own `volatile` file documents beyond what normalize.py
 /// masks (golden/README.md, "Volatile fields"): `-S` counters that depend on
 /// traffic history, and `-U`, whose stdout conntrack 1.4.7 prints only in part
-/// ("compare only rc and the stderr count").
+/// ("compare only rc and the stderr count"), and `set -x` traces of a
+/// pipeline's two sides, which the shell writes concurrently ("compare stderr
+/// as a sorted set").
 struct CaseMasks {
     stdout_unstable: bool,
     stats_counters: bool,
+    trace_order: bool,
 }
 
 impl CaseMasks {
@@ -175,6 +178,7 @@ impl CaseMasks {
         CaseMasks {
             stdout_unstable: v.contains("compare only rc and the stderr count"),
             stats_counters: v.contains("counter values depend on traffic history"),
+            trace_order: v.contains("compare stderr as a sorted set"),
         }
     }
 
@@ -182,8 +186,16 @@ impl CaseMasks {
         self.stdout_unstable && file == "stdout"
     }
 
+    /// The masks for one compared file.
+    fn apply(&self, file: &str, text: &str) -> String {
+        if self.trace_order && file == "stderr" {
+            return trace_set(text);
+        }
+        self.counters(text)
+    }
+
     /// `cpu=N  found=0 insert=2 …` → every counter but the CPU number masked.
-    fn apply(&self, text: &str) -> String {
+    fn counters(&self, text: &str) -> String {
         if !self.stats_counters {
             return text.to_string();
         }
@@ -208,6 +220,25 @@ impl CaseMasks {
         }
         out
     }
+}
+
+/// stderr as a sorted set of lines with the `set -x` prefixes taken off: the
+/// two sides of a traced pipeline write "+ " and their command line at the
+/// same time, so even the prefixes interleave ("+ + grep …" then "ip link show").
+fn trace_set(text: &str) -> String {
+    let mut lines: Vec<&str> = text
+        .lines()
+        .map(|l| {
+            let mut l = l;
+            while let Some(rest) = l.strip_prefix("+ ") {
+                l = rest;
+            }
+            l
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines.sort_unstable();
+    lines.join("\n")
 }
 
 /// The files of a case that are compared (when the golden has them).
@@ -314,12 +345,31 @@ mod tests {
         let m = CaseMasks {
             stdout_unstable: false,
             stats_counters: true,
+            trace_order: false,
         };
         let a = "cpu=0   \tfound=0 invalid=0 insert=2 \ncpu=1   \tfound=3 invalid=0 insert=0 \n";
         let b = "cpu=0   \tfound=1 invalid=0 insert=0 \ncpu=1   \tfound=0 invalid=0 insert=2 \n";
-        assert_eq!(m.apply(a), m.apply(b));
-        assert_ne!(m.apply(a), m.apply(&a.replace("cpu=1", "cpu=2")));
-        assert_ne!(m.apply(a), m.apply(&a.replace("insert", "inserted")));
+        assert_eq!(m.apply("stdout", a), m.apply("stdout", b));
+        let other_cpu = a.replace("cpu=1", "cpu=2");
+        assert_ne!(m.apply("stdout", a), m.apply("stdout", &other_cpu));
+        let other_word = a.replace("insert", "inserted");
+        assert_ne!(m.apply("stdout", a), m.apply("stdout", &other_word));
+    }
+
+    #[test]
+    fn traced_pipelines_compare_as_a_set() {
+        let m = CaseMasks {
+            stdout_unstable: false,
+            stats_counters: false,
+            trace_order: true,
+        };
+        let recorded = "+ ip link show\n+ grep master cni0\n+ ip link delete cni0\n";
+        let raced = "+ + grep master cni0\nip link show\n+ ip link delete cni0\n";
+        assert_eq!(m.apply("stderr", recorded), m.apply("stderr", raced));
+        let missing = "+ ip link show\n+ grep master cni0\n";
+        assert_ne!(m.apply("stderr", recorded), m.apply("stderr", missing));
+        // Only stderr is compared this way.
+        assert_ne!(m.apply("stdout", recorded), m.apply("stdout", raced));
     }
 
     #[test]
