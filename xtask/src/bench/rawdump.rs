@@ -8,7 +8,6 @@
 //! included, as the kernel has no other way to give them) — and decodes
 //! nothing but the names. Whatever a listing costs above this is userspace.
 
-use nfnl::msg::{nfnl_type, NFNL_SUBSYS_NFTABLES, NLM_F_DUMP};
 use nfnl::nftables::consts::{
     NFTA_CHAIN_NAME, NFTA_CHAIN_TABLE, NFTA_RULE_CHAIN, NFTA_RULE_TABLE, NFTA_SET_ELEM_LIST_SET,
     NFTA_SET_ELEM_LIST_TABLE, NFTA_SET_NAME, NFTA_SET_TABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE,
@@ -94,21 +93,10 @@ fn dump(
     attrs: impl Fn(&mut Writer),
     mut each: impl FnMut(&nfnl::Msg<'_>),
 ) -> crate::Result {
-    let seq = sock.next_seq();
-    let mut w = Writer::with_capacity(128);
-    let m = w.msg_start(
-        nfnl_type(NFNL_SUBSYS_NFTABLES, msg),
-        NLM_F_DUMP,
-        seq,
-        family,
-        0,
-    );
-    attrs(&mut w);
-    w.msg_end(m);
-    sock.dump(w.as_bytes(), seq, |m| {
+    sock.nft_dump_raw(msg, family, attrs, |m| {
         n.msgs += 1;
         n.bytes += m.payload.len() as u64;
-        each(&m);
+        each(m);
         Ok(())
     })
     .map_err(|e| format!("dump {msg}: {e}"))

@@ -95,6 +95,18 @@ fn put_opt(w: &mut Writer, kind: u16, v: Option<&str>) {
 }
 
 impl Socket {
+    /// One nf_tables dump (`msg` = NFT_MSG_GET*, attributes written by `attrs`), every
+    /// reply given undecoded to `f`; NLM_F_DUMP_INTR is reported, not retried.
+    pub fn nft_dump_raw(
+        &mut self,
+        msg: u8,
+        family: u8,
+        attrs: impl Fn(&mut Writer),
+        f: impl FnMut(&Msg<'_>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        dump_once(self, msg, family, &attrs, f)
+    }
+
     /// The current ruleset generation id.
     pub fn nft_gen(&mut self) -> Result<u32, Error> {
         let g = get_one(self, NFT_MSG_GETGEN, 0, |_| {}, Gen::parse)?;
