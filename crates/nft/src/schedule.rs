@@ -93,6 +93,8 @@ pub struct Schedule {
     naming_off: Vec<u32>,
     /// Chains created in this batch in a fresh table: true while they have no rules.
     empty_chains: HashMap<u32, HashMap<String, bool>>,
+    /// Anonymous sets this batch named itself.
+    named: usize,
 }
 
 impl Schedule {
@@ -111,9 +113,11 @@ impl Schedule {
         self.known.insert(tid, Known::default());
     }
 
-    /// The table's chains as the kernel has them, and those with rules that bind anonymous
-    /// sets: flushing the others frees no `__set%d` name, and adding an existing chain
-    /// creates nothing.
+    /// Chains of the table the kernel showed (with rules), and those with rules that bind
+    /// anonymous sets: flushing the others frees no `__set%d` name, and adding an existing
+    /// chain creates nothing. `chains` may be a part of the table (a chain left out counts
+    /// as new, the conservative side) as long as every chain whose rules the batch flushes
+    /// or deletes was read (cache::known).
     pub fn table_known(
         &mut self,
         family: u8,
@@ -125,8 +129,9 @@ impl Schedule {
         self.known.insert(tid, Known { chains, anon });
     }
 
-    /// The table's sets (every name) and the anonymous sets each chain's rules use: with
-    /// them the batch names new anonymous sets as the kernel would (see `name_anonymous`).
+    /// The table's sets (every name) and the anonymous sets each chain's rules use (at least
+    /// of every chain whose rules the batch flushes or deletes): with them the batch names
+    /// new anonymous sets as the kernel would (see `name_anonymous`).
     pub fn table_set_names<'a>(
         &mut self,
         family: u8,
@@ -291,6 +296,7 @@ impl Schedule {
             binds: seeds.len(),
             walk: seeds.iter().map(|s| pos[*s as usize] as u64).sum(),
             walk_input: seeds.iter().map(|s| *s as u64).sum(),
+            named: self.named,
         }
     }
 }
@@ -303,6 +309,8 @@ pub struct Stats {
     pub binds: usize,
     pub walk: u64,
     pub walk_input: u64,
+    /// Anonymous sets named by the batch (the others the kernel numbers).
+    pub named: usize,
 }
 
 impl Schedule {
@@ -369,6 +377,7 @@ impl Schedule {
                 };
                 let n = naming.pools.entry(tmpl.to_string()).or_default().take();
                 s.name = Some(format!("{tmpl}{n}"));
+                self.named += 1;
             }
             (Body::Rule(r), NFT_MSG_NEWRULE) if binds => {
                 if let Some(c) = &r.chain {

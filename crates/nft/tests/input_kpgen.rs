@@ -242,3 +242,60 @@ fn kpgen_full_sync_binds_are_sent_early() {
     assert!(s.binds >= 1000, "{s:?}");
     assert!(s.walk * 2 < s.walk_input, "{s:?}");
 }
+
+/// The batch's own messages for `text`, evaluated against an empty ruleset.
+fn messages(text: &str) -> Vec<nft::linearize::Out> {
+    let parsed = nft::syntax::parse(text);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let mut scope = nft::eval::Scope::new();
+    let mut out = Vec::new();
+    for (mut cmd, span) in parsed.cmds {
+        let pl = nft::eval::eval_cmd(&mut scope, &mut cmd).expect("evaluates");
+        out.extend(nft::linearize::linearize(&mut scope, &cmd, span, &pl));
+    }
+    out
+}
+
+/// In an existing table (kube-proxy's --update), the batch names new anonymous sets as the
+/// kernel would: the lowest number no live set has, counting the sets of the chains it
+/// flushes as freed (the load reads the rules of exactly those chains, cache::known). The
+/// kernel then skips its sscanf over every set of the table (nf_tables_set_alloc_name); the
+/// kpgen sequences above prove the names equal the reference's.
+#[test]
+fn update_names_anonymous_sets_of_an_existing_table() {
+    let tx = "add table ip t\nadd chain ip t svc\nflush chain ip t svc\n\
+              add rule ip t svc ip daddr { 10.0.0.1, 10.0.0.2 } accept\n\
+              add chain ip t other\nadd rule ip t other tcp dport { 80, 443 } accept\n";
+    let mut sched = nft::schedule::Schedule::new();
+    // The kernel has __set0..__set3 and a named set; `svc` uses __set1 (freed by the flush).
+    let sets = ["__set0", "__set1", "__set2", "__set3", "named"];
+    let chain_sets = [("svc".to_string(), vec!["__set1".to_string()])].into();
+    sched.table_set_names(2, "t", sets.iter().copied(), chain_sets);
+    let mut names = Vec::new();
+    for mut o in messages(tx) {
+        assert!(sched.add(&mut o));
+        if let nft::linearize::Body::Set(s) = &o.body {
+            names.push(s.name.clone().unwrap_or_default());
+        }
+    }
+    assert_eq!(names, ["__set1", "__set4"]);
+    assert_eq!(sched.stats(&sched.order()).named, 2);
+
+    // A flush that frees a set this batch bound: its number is not known, so the kernel
+    // numbers from there on.
+    let tx = "add table ip t\nadd chain ip t svc\n\
+              add rule ip t svc ip daddr { 10.0.0.1, 10.0.0.2 } accept\nflush chain ip t svc\n\
+              add chain ip t other\nadd rule ip t other tcp dport { 80, 443 } accept\n";
+    let mut sched = nft::schedule::Schedule::new();
+    let chain_sets = [("svc".to_string(), vec!["__set1".to_string()])].into();
+    sched.table_set_names(2, "t", sets.iter().copied(), chain_sets);
+    let mut names = Vec::new();
+    for mut o in messages(tx) {
+        assert!(sched.add(&mut o));
+        if let nft::linearize::Body::Set(s) = &o.body {
+            names.push(s.name.clone().unwrap_or_default());
+        }
+    }
+    assert_eq!(names, ["__set4", "__set%d"]);
+    assert_eq!(sched.stats(&sched.order()).named, 1);
+}

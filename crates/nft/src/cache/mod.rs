@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 
+pub mod known;
 pub mod stream;
 
 use nfnl::nftables::{Chain, Obj, Rule, Set, SetElem, Table};
