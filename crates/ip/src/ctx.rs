@@ -159,9 +159,9 @@ impl Ctx {
 
     /// Fill the cache from a whole, unfiltered link dump the caller made
     /// anyway (iproute2's ll_remember_index), saving a second dump.
-    pub fn remember_links(&mut self, dump: &[(u16, Vec<u8>)]) {
+    pub fn remember_links(&mut self, dump: &crate::nl::Dump) {
         if self.links.is_none() {
-            let v = dump.iter().filter_map(|(t, d)| link_entry(*t, d)).collect();
+            let v = dump.iter().filter_map(|(t, d)| link_entry(t, d)).collect();
             self.set_links(v);
         }
     }

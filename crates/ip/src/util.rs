@@ -5,6 +5,8 @@
 
 use crate::cli::{AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_PACKET, AF_UNSPEC};
 use crate::err::{Fail, Res};
+use crate::out::{put, put_b};
+use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 /// iproute2's `inet_prefix`.
@@ -235,15 +237,23 @@ pub fn addr_match(a: &[u8], b: &[u8], bits: i32) -> bool {
 
 /// An address attribute as text (`rt_addr_n2a`): by length, IPv4 or IPv6.
 pub fn fmt_addr(family: u8, v: &[u8]) -> String {
+    let mut s = String::new();
+    push_addr(&mut s, family, v);
+    s
+}
+
+/// `fmt_addr` appended to `s` (no string of its own for IPv4 and
+/// link-layer addresses: 10k-route listings print two each).
+pub fn push_addr(s: &mut String, family: u8, v: &[u8]) {
     match (family, v.len()) {
-        (AF_INET, 4) | (AF_UNSPEC, 4) => fmt_ipv4(v[0], v[1], v[2], v[3]),
+        (AF_INET, 4) | (AF_UNSPEC, 4) => push_ipv4(s, v[0], v[1], v[2], v[3]),
         (AF_INET6, 16) | (AF_UNSPEC, 16) => {
             let mut b = [0u8; 16];
             b.copy_from_slice(v);
-            fmt_ipv6(&b)
+            put(s, &fmt_ipv6(&b));
         }
-        (AF_PACKET, _) | (AF_BRIDGE, _) => fmt_lladdr(v),
-        _ => "???".to_string(),
+        (AF_PACKET, _) | (AF_BRIDGE, _) => push_lladdr(s, v),
+        _ => put(s, "???"),
     }
 }
 
@@ -266,25 +276,30 @@ pub fn realms(v: &str) -> Option<u32> {
 /// `v` in decimal, appended without the fmt machinery (hot in 10k-route listings).
 pub fn push_u8(s: &mut String, v: u8) {
     if v >= 100 {
-        s.push((b'0' + v / 100) as char);
+        put_b(s, b'0' + v / 100);
     }
     if v >= 10 {
-        s.push((b'0' + v / 10 % 10) as char);
+        put_b(s, b'0' + v / 10 % 10);
     }
-    s.push((b'0' + v % 10) as char);
+    put_b(s, b'0' + v % 10);
 }
 
 /// Dotted quad, written directly (Ipv4Addr's Display goes through a
 /// padding-aware formatter: measurable with 10k routes).
 pub fn fmt_ipv4(a: u8, b: u8, c: u8, d: u8) -> String {
     let mut s = String::with_capacity(15);
+    push_ipv4(&mut s, a, b, c, d);
+    s
+}
+
+/// `fmt_ipv4` appended to `s`.
+pub fn push_ipv4(s: &mut String, a: u8, b: u8, c: u8, d: u8) {
     for (i, o) in [a, b, c, d].into_iter().enumerate() {
         if i > 0 {
-            s.push('.');
+            put_b(s, b'.');
         }
-        push_u8(&mut s, o);
+        push_u8(s, o);
     }
-    s
 }
 
 /// IPv6 as glibc's inet_ntop writes it (IPv4-mapped/compatible tails too).
@@ -304,29 +319,41 @@ pub fn fmt_ipv6(b: &[u8; 16]) -> String {
 
 /// `ll_addr_n2a`: tunnels show their endpoint as an IP address.
 pub fn fmt_ll(v: &[u8], hwtype: u16) -> String {
+    let mut s = String::new();
+    push_ll(&mut s, v, hwtype);
+    s
+}
+
+/// `fmt_ll` appended to `s`.
+pub fn push_ll(s: &mut String, v: &[u8], hwtype: u16) {
     match (v.len(), hwtype) {
-        (4, 768 | 776 | 778) => Ipv4Addr::new(v[0], v[1], v[2], v[3]).to_string(),
+        (4, 768 | 776 | 778) => push_ipv4(s, v[0], v[1], v[2], v[3]),
         (16, 769 | 823) => {
             let mut b = [0u8; 16];
             b.copy_from_slice(v);
-            fmt_ipv6(&b)
+            put(s, &fmt_ipv6(&b));
         }
-        (0, _) => "00".to_string(),
-        _ => fmt_lladdr(v),
+        (0, _) => put(s, "00"),
+        _ => push_lladdr(s, v),
     }
 }
 
 pub fn fmt_lladdr(v: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(v.len() * 3);
+    push_lladdr(&mut s, v);
+    s
+}
+
+/// `fmt_lladdr` appended to `s`.
+pub fn push_lladdr(s: &mut String, v: &[u8]) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     for (i, b) in v.iter().enumerate() {
         if i > 0 {
-            s.push(':');
+            put_b(s, b':');
         }
-        s.push(HEX[(b >> 4) as usize] as char);
-        s.push(HEX[(b & 15) as usize] as char);
+        put_b(s, HEX[(b >> 4) as usize]);
+        put_b(s, HEX[(b & 15) as usize]);
     }
-    s
 }
 
 /// `ll_addr_a2n` for colon-hex addresses; the error is iproute2's text.
@@ -352,14 +379,14 @@ pub fn parse_lladdr(arg: &str) -> Result<Vec<u8>, String> {
 
 // ---- rt_names ----------------------------------------------------------
 
-pub fn scope_n2a(s: u8) -> String {
+pub fn scope_n2a(s: u8) -> Cow<'static, str> {
     match s {
         0 => "global".into(),
         200 => "site".into(),
         253 => "link".into(),
         254 => "host".into(),
         255 => "nowhere".into(),
-        n => n.to_string(),
+        n => n.to_string().into(),
     }
 }
 
@@ -400,12 +427,12 @@ const PROTOS: &[(u8, &str)] = &[
     (192, "eigrp"),
 ];
 
-pub fn proto_n2a(p: u8) -> String {
+pub fn proto_n2a(p: u8) -> Cow<'static, str> {
     PROTOS
         .iter()
         .find(|(n, _)| *n == p)
-        .map(|(_, s)| s.to_string())
-        .unwrap_or_else(|| p.to_string())
+        .map(|(_, s)| Cow::Borrowed(*s))
+        .unwrap_or_else(|| p.to_string().into())
 }
 
 pub fn proto_a2n(s: &str) -> Option<u8> {
@@ -416,12 +443,12 @@ pub fn proto_a2n(s: &str) -> Option<u8> {
         .or_else(|| get_u32(s).and_then(|v| u8::try_from(v).ok()))
 }
 
-pub fn table_n2a(t: u32) -> String {
+pub fn table_n2a(t: u32) -> Cow<'static, str> {
     match t {
         253 => "default".into(),
         254 => "main".into(),
         255 => "local".into(),
-        n => n.to_string(),
+        n => n.to_string().into(),
     }
 }
 
@@ -449,11 +476,11 @@ const RTNTYPES: &[&str] = &[
     "xresolve",
 ];
 
-pub fn rtntype_n2a(t: u8) -> String {
+pub fn rtntype_n2a(t: u8) -> Cow<'static, str> {
     RTNTYPES
         .get(t as usize)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| t.to_string())
+        .map(|s| Cow::Borrowed(*s))
+        .unwrap_or_else(|| t.to_string().into())
 }
 
 pub fn rtntype_a2n(s: &str) -> Option<u8> {

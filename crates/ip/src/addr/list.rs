@@ -228,13 +228,13 @@ pub fn print_addrinfo(ctx: &mut Ctx, msg_ty: u16, a: &Ifa, oneline_prefix: bool)
 }
 
 /// Dump addresses (of one link when `index` is set).
-pub fn dump_addrs(ctx: &mut Ctx, family: u8, index: u32) -> Res<Vec<(u16, Vec<u8>)>> {
+pub fn dump_addrs(ctx: &mut Ctx, family: u8, index: u32) -> Res<crate::nl::Dump> {
     let mut req = AddressMessage::default();
     req.header.family = family.into();
     req.header.index = index;
     let m = Msg::typed(RTM_GETADDR, 0, &req);
     ctx.nl
-        .dump_all(m)
+        .dump_flat(m)
         .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))
 }
 
@@ -358,7 +358,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
         ext |= RTEXT_FILTER_SKIP_STATS;
     }
     // links: one (by index) or all
-    let links: Vec<(u16, Vec<u8>)> = if f.link.ifindex != 0 {
+    let links: crate::nl::Dump = if f.link.ifindex != 0 {
         let mask = ext_mask(if do_link { RTEXT_FILTER_VF } else { ext });
         let req = link_msg(
             link_header(0, f.link.ifindex, 0, 0),
@@ -366,7 +366,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
         );
         let m = Msg::typed(RTM_GETLINK, 0, &req);
         match ctx.nl.request(m) {
-            Ok(r) => vec![r],
+            Ok((ty, data)) => crate::nl::Dump::one(ty, &data),
             Err(e) => return Err(crate::err::kernel(&e)),
         }
     } else {
@@ -384,7 +384,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
         let all = f.link.master == 0 && f.link.kind.is_none();
         let links = ctx
             .nl
-            .dump_all(m)
+            .dump_flat(m)
             .map_err(|e| Fail::new(1, format!("{}Dump terminated\n", e.describe())))?;
         if all {
             ctx.remember_links(&links);
@@ -396,11 +396,12 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
     } else {
         f.link.family
     };
-    let mut addrs = Vec::new();
+    let mut dump = crate::nl::Dump::default();
     let no_link = family != AF_PACKET && f.oneline;
     if family != AF_PACKET {
-        addrs = dump_addrs(ctx, family, f.link.ifindex)?;
+        dump = dump_addrs(ctx, family, f.link.ifindex)?;
     }
+    let addrs: Vec<(u16, &[u8])> = dump.iter().collect();
     // Each link's addresses, in dump order, found once (not a scan of
     // every address per link: that was quadratic with 1000 links).
     let mut by_index: std::collections::HashMap<u32, Vec<usize>> = Default::default();
@@ -414,23 +415,23 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
     }
     let none: Vec<usize> = Vec::new();
     ctx.out.start();
-    for (ty, data) in &links {
+    for (ty, data) in links.iter() {
         let Some((ifi, _)) = crate::link::show::ifinfo(data) else {
             continue;
         };
         let mine = by_index.get(&ifi.index).unwrap_or(&none);
-        if family != AF_PACKET && !link_has_match(ctx, &f, mine.iter().map(|&i| &addrs[i].1)) {
+        if family != AF_PACKET && !link_has_match(ctx, &f, mine.iter().map(|&i| addrs[i].1)) {
             continue;
         }
         ctx.out.obj_open(None);
         let mut res = 0;
         if ctx.o.brief || !no_link {
-            res = print_linkinfo(ctx, *ty, data, &f.link, link_style);
+            res = print_linkinfo(ctx, ty, data, &f.link, link_style);
         }
         if res >= 0 && family != AF_PACKET {
             ctx.out.arr_open(Some("addr_info"));
-            for (aty, adata) in mine.iter().map(|&i| &addrs[i]) {
-                if *aty != RTM_NEWADDR {
+            for &(aty, adata) in mine.iter().map(|&i| &addrs[i]) {
+                if aty != RTM_NEWADDR {
                     continue;
                 }
                 let Some(a) = ifa(adata) else { continue };
@@ -444,7 +445,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
                     continue;
                 }
                 ctx.out.obj_open(None);
-                print_addrinfo(ctx, *aty, &a, f.oneline);
+                print_addrinfo(ctx, aty, &a, f.oneline);
                 ctx.out.obj_close();
             }
             ctx.out.arr_close();
@@ -469,11 +470,7 @@ pub fn list(ctx: &mut Ctx, args: &mut Args, do_link: bool, flush: bool) -> Res {
 
 /// `ipaddr_filter`: keep a link if one of its addresses passes, or (without
 /// a family) if it has none at all.
-fn link_has_match<'a>(
-    ctx: &mut Ctx,
-    f: &AddrFilter,
-    mine: impl Iterator<Item = &'a Vec<u8>>,
-) -> bool {
+fn link_has_match<'a>(ctx: &mut Ctx, f: &AddrFilter, mine: impl Iterator<Item = &'a [u8]>) -> bool {
     let mut missing = true;
     for d in mine {
         let Some(a) = ifa(d) else { continue };
@@ -516,8 +513,8 @@ fn flush_addrs(ctx: &mut Ctx, f: &AddrFilter) -> Res {
         let addrs = dump_addrs(ctx, f.link.family, f.link.ifindex)
             .map_err(|e| Fail::new(1, e.msg.replace("Dump terminated", "Flush terminated")))?;
         let mut flushed = 0;
-        for (ty, d) in &addrs {
-            if *ty != RTM_NEWADDR {
+        for (ty, d) in addrs.iter() {
+            if ty != RTM_NEWADDR {
                 continue;
             }
             let Some(a) = ifa(d) else { continue };
@@ -531,7 +528,7 @@ fn flush_addrs(ctx: &mut Ctx, f: &AddrFilter) -> Res {
                 continue;
             }
             // the answer itself, re-emitted by the crate as the request
-            let Ok(req) = AddressMessage::parse(d.as_slice()) else {
+            let Ok(req) = AddressMessage::parse(d) else {
                 continue;
             };
             let m = Msg::typed(RTM_DELADDR, 0, &req);

@@ -6,9 +6,10 @@
 use crate::attr::{u64_at, Tb};
 use crate::cli::AF_PACKET;
 use crate::ctx::{Ctx, RTM_DELLINK, RTM_NEWLINK};
-use crate::out::Color;
-use crate::util::fmt_ll;
+use crate::out::{put, put_b, put_u64, Color, Out};
+use crate::util::{fmt_ll, push_ll};
 use netlink_packet_route::link::LinkHeader;
+use std::borrow::Cow;
 
 pub const IFLA_ADDRESS: u16 = 1;
 pub const IFLA_BROADCAST: u16 = 2;
@@ -168,7 +169,11 @@ fn print_operstate(ctx: &mut Ctx, state: u8) {
             if out.json {
                 out.j_str(Some("operstate"), s);
             } else {
-                out.colored(Color::operstate(state), &format!("{s:<14} "));
+                out.colored_with(Color::operstate(state), |b| {
+                    put(b, s);
+                    pad(b, s.len(), 14);
+                    put_b(b, b' ');
+                });
             }
         }
         Some(s) => {
@@ -176,64 +181,111 @@ fn print_operstate(ctx: &mut Ctx, state: u8) {
                 out.j_str(Some("operstate"), s);
             } else {
                 out.fp("state ");
-                out.colored(Color::operstate(state), &format!("{s} "));
+                out.colored_sp(Color::operstate(state), s);
             }
         }
     }
 }
 
-pub fn ll_type_n2a(t: u16) -> String {
-    match t {
-        0 => "netrom".into(),
-        1 => "ether".into(),
-        24 => "ieee1394".into(),
-        32 => "infiniband".into(),
-        512 => "ppp".into(),
-        768 => "ipip".into(),
-        769 => "tunnel6".into(),
-        772 => "loopback".into(),
-        776 => "sit".into(),
-        778 => "gre".into(),
-        823 => "ip6gre".into(),
-        0xfffe => "none".into(),
-        0xffff => "void".into(),
-        n => format!("[{n}]"),
+pub fn ll_type_n2a(t: u16) -> Cow<'static, str> {
+    Cow::Borrowed(match t {
+        0 => "netrom",
+        1 => "ether",
+        24 => "ieee1394",
+        32 => "infiniband",
+        512 => "ppp",
+        768 => "ipip",
+        769 => "tunnel6",
+        772 => "loopback",
+        776 => "sit",
+        778 => "gre",
+        823 => "ip6gre",
+        0xfffe => "none",
+        0xffff => "void",
+        n => return format!("[{n}]").into(),
+    })
+}
+
+/// Spaces after a piece `len` characters long, up to `width` (`%-Ns`).
+fn pad(b: &mut String, len: usize, width: usize) {
+    for _ in len..width {
+        put_b(b, b' ');
+    }
+}
+
+/// A link-layer address (`%s` + `tail`) in the link's colour, without a
+/// string of its own in text.
+fn ll_addr(out: &mut Out, key: &str, v: &[u8], ty: u16, tail: &str) {
+    if out.json {
+        out.j_str(Some(key), &fmt_ll(v, ty));
+    } else {
+        out.colored_with(Color::Mac, |b| {
+            push_ll(b, v, ty);
+            put(b, tail);
+        });
     }
 }
 
 /// `print_name_and_link`: `name`, `name@peer`, `name@ifN`; returns M-DOWN.
 fn print_name_and_link(ctx: &mut Ctx, fmt_brief: bool, name: &str, tb: &Tb) -> bool {
-    let mut shown = name.to_string();
+    // the text after `name@`: the peer's index, its name, or NONE
+    enum Peer {
+        Own,
+        Index(u32),
+        Named(u32),
+        None,
+    }
+    let mut peer = Peer::Own;
     let mut mdown = false;
     if let Some(iflink) = tb.u32(IFLA_LINK) {
         if iflink != 0 {
             if tb.has(IFLA_LINK_NETNSID) {
-                if ctx.out.json {
-                    ctx.out.j_i(Some("link_index"), iflink as i64);
-                } else {
-                    shown = format!("{name}@if{iflink}");
-                }
+                ctx.out.j_i(Some("link_index"), iflink as i64);
+                peer = Peer::Index(iflink);
             } else {
-                let link = ctx.name_of(iflink);
                 if ctx.out.json {
-                    ctx.out.j_str(Some("link"), &link);
-                } else {
-                    shown = format!("{name}@{link}");
+                    ctx.with_name(iflink, |out, link| out.j_str(Some("link"), link));
                 }
+                peer = Peer::Named(iflink);
                 mdown = ctx.flags_of(iflink) & IFF_UP == 0;
             }
-        } else if ctx.out.json {
-            ctx.out.j_null(Some("link"));
         } else {
-            shown = format!("{name}@NONE");
+            ctx.out.j_null(Some("link"));
+            peer = Peer::None;
         }
     }
     if ctx.out.json {
-        ctx.out.j_str(Some("ifname"), &shown);
-    } else if fmt_brief {
-        ctx.out.colored(Color::Ifname, &format!("{shown:<16} "));
-    } else {
-        ctx.out.colored(Color::Ifname, &format!("{shown}: "));
+        ctx.out.j_str(Some("ifname"), name);
+        return mdown;
+    }
+    let shown = |b: &mut String, link: &str| {
+        let start = b.len();
+        put(b, name);
+        match peer {
+            Peer::Own => {}
+            Peer::Index(i) => {
+                put(b, "@if");
+                put_u64(b, i as u64);
+            }
+            Peer::Named(_) => {
+                put_b(b, b'@');
+                put(b, link);
+            }
+            Peer::None => put(b, "@NONE"),
+        }
+        if fmt_brief {
+            let chars = b[start..].chars().count();
+            pad(b, chars, 16);
+            put_b(b, b' ');
+        } else {
+            put(b, ": ");
+        }
+    };
+    match peer {
+        Peer::Named(i) => ctx.with_name(i, |out, link| {
+            out.colored_with(Color::Ifname, |b| shown(b, link))
+        }),
+        _ => ctx.out.colored_with(Color::Ifname, |b| shown(b, "")),
     }
     mdown
 }
@@ -262,7 +314,6 @@ pub fn print_linkinfo(
     let Some(name) = tb.str(IFLA_IFNAME) else {
         return -1;
     };
-    let name = name.to_string();
     if let (Some(g), Some(want)) = (tb.u32(IFLA_GROUP), f.group) {
         if g != want {
             return -1;
@@ -288,14 +339,13 @@ pub fn print_linkinfo(
         ctx.out.b(Some("deleted"), "Deleted ", true);
     }
     if ctx.o.brief {
-        let mdown = print_name_and_link(ctx, true, &name, &tb);
+        let mdown = print_name_and_link(ctx, true, name, &tb);
         if let Some(s) = tb.u8(IFLA_OPERSTATE) {
             print_operstate(ctx, s);
         }
         if f.family == AF_PACKET {
             if let Some(a) = tb.get(IFLA_ADDRESS) {
-                ctx.out
-                    .cs(Some("address"), Color::Mac, "%s ", &fmt_ll(a, ifi.ty));
+                ll_addr(&mut ctx.out, "address", a, ifi.ty, " ");
             }
             print_flags(&mut ctx.out, ifi.flags, mdown);
             ctx.out.fp("\n");
@@ -303,7 +353,7 @@ pub fn print_linkinfo(
         return 0;
     }
     ctx.out.i(Some("ifindex"), "%d: ", ifi.index as i64);
-    let mdown = print_name_and_link(ctx, false, &name, &tb);
+    let mdown = print_name_and_link(ctx, false, name, &tb);
     print_flags(&mut ctx.out, ifi.flags, mdown);
     if let Some(mtu) = tb.u32(IFLA_MTU) {
         ctx.out.u(Some("mtu"), "mtu %u ", mtu as u64);
@@ -312,8 +362,7 @@ pub fn print_linkinfo(
         ctx.out.s(Some("qdisc"), "qdisc %s ", q);
     }
     if let Some(m) = tb.u32(IFLA_MASTER) {
-        let mn = ctx.name_of(m);
-        ctx.out.s(Some("master"), "master %s ", &mn);
+        ctx.with_name(m, |out, mn| out.s(Some("master"), "master %s ", mn));
     }
     if let Some(s) = tb.u8(IFLA_OPERSTATE) {
         print_operstate(ctx, s);
@@ -328,10 +377,10 @@ pub fn print_linkinfo(
         }
     }
     if let Some(g) = tb.u32(IFLA_GROUP) {
-        let gs = if g == 0 {
-            "default".to_string()
+        let gs: Cow<str> = if g == 0 {
+            "default".into()
         } else {
-            g.to_string()
+            g.to_string().into()
         };
         ctx.out.s(Some("group"), "group %s ", &gs);
     }
@@ -345,8 +394,7 @@ pub fn print_linkinfo(
         ctx.out
             .s(Some("link_type"), "    link/%s ", &ll_type_n2a(ifi.ty));
         if let Some(a) = tb.get(IFLA_ADDRESS) {
-            ctx.out
-                .cs(Some("address"), Color::Mac, "%s", &fmt_ll(a, ifi.ty));
+            ll_addr(&mut ctx.out, "address", a, ifi.ty, "");
         }
         if let Some(b) = tb.get(IFLA_BROADCAST) {
             if ifi.flags & IFF_POINTOPOINT != 0 {
@@ -355,14 +403,12 @@ pub fn print_linkinfo(
             } else {
                 ctx.out.fp(" brd ");
             }
-            ctx.out
-                .cs(Some("broadcast"), Color::Mac, "%s", &fmt_ll(b, ifi.ty));
+            ll_addr(&mut ctx.out, "broadcast", b, ifi.ty, "");
         }
         if let Some(p) = tb.get(IFLA_PERM_ADDRESS) {
             if tb.get(IFLA_ADDRESS) != Some(p) {
                 ctx.out.fp(" permaddr ");
-                ctx.out
-                    .cs(Some("permaddr"), Color::Mac, "%s", &fmt_ll(p, ifi.ty));
+                ll_addr(&mut ctx.out, "permaddr", p, ifi.ty, "");
             }
         }
     }

@@ -204,7 +204,7 @@ fn list(ctx: &mut Ctx, mut args: Args, flush: bool) -> Res {
         if !passes(&f, &r, &tb, &mut ip6_multi) {
             continue;
         }
-        print_route(ctx, ty, d, &f);
+        print_parsed(ctx, ty, &r, &tb, &f);
     }
     ctx.out.finish();
     ctx.out.flush();

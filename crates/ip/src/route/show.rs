@@ -8,10 +8,10 @@ use netlink_packet_route::route::{RouteFlags, RouteHeader};
 use crate::attr::{u32_at, Tb};
 use crate::cli::{AF_INET, AF_INET6};
 use crate::ctx::{Ctx, RTM_DELROUTE, RTM_NEWROUTE};
-use crate::out::Color;
+use crate::out::{put_b, Color};
 use crate::util::{
-    addr_match, af_bit_len, family_name, fmt_addr, proto_n2a, rtntype_n2a, scope_n2a, table_n2a,
-    Prefix,
+    addr_match, af_bit_len, family_name, fmt_addr, proto_n2a, push_addr, push_u8, rtntype_n2a,
+    scope_n2a, table_n2a, Prefix,
 };
 
 pub const RTA_DST: u16 = 1;
@@ -490,12 +490,14 @@ fn print_multipath(ctx: &mut Ctx, r: &Rtm, mp: &[u8]) {
 }
 
 fn gateway(ctx: &mut Ctx, family: u8, g: &[u8]) {
-    let s = fmt_addr(family, g);
     if ctx.out.json {
-        ctx.out.j_str(Some("gateway"), &s);
+        ctx.out.j_str(Some("gateway"), &fmt_addr(family, g));
     } else {
         ctx.out.fp("via ");
-        ctx.out.colored_sp(Color::family(family), &s);
+        ctx.out.colored_with(Color::family(family), |b| {
+            push_addr(b, family, g);
+            put_b(b, b' ');
+        });
     }
 }
 
@@ -511,11 +513,14 @@ fn ifidx(ctx: &mut Ctx, idx: u32, prefix: &str) {
     });
 }
 
-/// `addr/len` without the fmt machinery (10k routes).
-fn with_len(mut s: String, len: u8) -> String {
-    s.push('/');
-    crate::util::push_u8(&mut s, len);
-    s
+/// `addr` or `addr/len` (when `len` is not the host length), appended
+/// without the fmt machinery (10k routes).
+fn push_prefix(b: &mut String, family: u8, a: &[u8], len: u8, host_len: i32) {
+    push_addr(b, family, a);
+    if len as i32 != host_len {
+        put_b(b, b'/');
+        push_u8(b, len);
+    }
 }
 
 /// `print_route` for one RTM_NEWROUTE/DELROUTE message.
@@ -525,8 +530,18 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
     }
     let Some(r) = Rtm::parse(data) else { return };
     let tb = Tb::parse(&data[12..]);
+    print_parsed(ctx, ty, &r, &tb, f);
+}
+
+/// `print_route` of a message already parsed (the listing parsed it for
+/// the filter).
+pub fn print_parsed(ctx: &mut Ctx, ty: u16, r: &Rtm, tb: &Tb, f: &RouteFilter) {
+    if ty != RTM_NEWROUTE && ty != RTM_DELROUTE {
+        return;
+    }
+    let r = *r;
     let host_len = af_bit_len(r.family);
-    let table = table_of(&r, &tb);
+    let table = table_of(&r, tb);
     let details = ctx.o.details > 0;
     ctx.out.obj_open(None);
     if ty == RTM_DELROUTE {
@@ -537,23 +552,22 @@ pub fn print_route(ctx: &mut Ctx, ty: u16, data: &[u8], f: &RouteFilter) {
     {
         ctx.out.s(Some("type"), "%s ", &rtntype_n2a(r.ty));
     }
-    let dst = if let Some(d) = tb.get(RTA_DST) {
-        if r.dst_len as i32 != host_len {
-            with_len(fmt_addr(r.family, d), r.dst_len)
+    if let Some(d) = tb.get(RTA_DST) {
+        if ctx.out.json {
+            let mut s = String::new();
+            push_prefix(&mut s, r.family, d, r.dst_len, host_len);
+            ctx.out.j_str(Some("dst"), &s);
         } else {
-            fmt_addr(r.family, d)
+            ctx.out.colored_with(Color::family(r.family), |b| {
+                push_prefix(b, r.family, d, r.dst_len, host_len);
+                put_b(b, b' ');
+            });
         }
     } else if r.dst_len != 0 {
-        format!("0/{} ", r.dst_len)
+        ctx.out.s(Some("dst"), "%s ", &format!("0/{} ", r.dst_len));
     } else {
-        "default".to_string()
-    };
-    let dc = if tb.has(RTA_DST) {
-        Color::family(r.family)
-    } else {
-        Color::None
-    };
-    ctx.out.cs(Some("dst"), dc, "%s ", &dst);
+        ctx.out.s(Some("dst"), "%s ", "default");
+    }
     if let Some(s) = tb.get(RTA_SRC) {
         let t = if r.src_len as i32 != host_len {
             format!("{}/{}", fmt_addr(r.family, s), r.src_len)
