@@ -5,10 +5,11 @@
 //! whole document, and no object is built as a string of its own: every
 //! writer appends to the document's one output buffer.
 
-use std::fmt::{Display, Write as _};
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::names::{self, bit_names, is_flag_value};
+use super::sink::{put, put_b, put_u64};
 use super::value::{self, Json, ValueOpts};
 use super::Opts;
 use crate::ast::{
@@ -31,27 +32,27 @@ pub fn s(v: &str) -> String {
 
 /// [`s`], appended to `out`.
 fn push_s(out: &mut String, v: &str) {
-    out.push('"');
+    put_b(out, b'"');
     push_esc(out, v);
-    out.push('"');
+    put_b(out, b'"');
 }
 
 /// The inside of a string literal: `v` escaped.
 fn push_esc(out: &mut String, v: &str) {
     // Plain text (the usual case) is copied in one go.
     if !v.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
-        out.push_str(v);
+        put(out, v);
         return;
     }
     for c in v.chars() {
         match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
+            '"' => put(out, "\\\""),
+            '\\' => put(out, "\\\\"),
+            '\n' => put(out, "\\n"),
+            '\t' => put(out, "\\t"),
+            '\r' => put(out, "\\r"),
+            '\u{8}' => put(out, "\\b"),
+            '\u{c}' => put(out, "\\f"),
             c if (c as u32) < 0x20 => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
@@ -62,14 +63,49 @@ fn push_esc(out: &mut String, v: &str) {
 
 /// `"@name"`: a set reference.
 fn push_setref(out: &mut String, name: &str) {
-    out.push_str("\"@");
+    put(out, "\"@");
     push_esc(out, name);
-    out.push('"');
+    put_b(out, b'"');
+}
+
+/// A JSON scalar written as it is: integers (by value or by reference)
+/// and booleans, appended without `core::fmt`.
+pub trait Num {
+    fn put_num(self, out: &mut String);
+}
+
+fn put_i128(out: &mut String, n: i128) {
+    if n < 0 {
+        put_b(out, b'-');
+    }
+    put_u64(out, n.unsigned_abs() as u64);
+}
+
+macro_rules! num_int {
+    ($($t:ty),*) => {$(
+        impl Num for $t {
+            fn put_num(self, out: &mut String) {
+                put_i128(out, self as i128);
+            }
+        }
+        impl Num for &$t {
+            fn put_num(self, out: &mut String) {
+                put_i128(out, *self as i128);
+            }
+        }
+    )*};
+}
+num_int!(u8, u16, u32, u64, i8, i16, i32, i64, usize);
+
+impl Num for bool {
+    fn put_num(self, out: &mut String) {
+        put(out, if self { "true" } else { "false" });
+    }
 }
 
 /// A number, appended to `out`.
-fn num(out: &mut String, n: impl Display) {
-    let _ = write!(out, "{n}");
+fn num(out: &mut String, n: impl Num) {
+    n.put_num(out);
 }
 
 /// The document writer: items separated by `, `, gathered in one buffer
@@ -82,21 +118,21 @@ pub struct Doc<'a> {
 impl<'a> Doc<'a> {
     pub fn start(w: &'a mut dyn Write) -> io::Result<Doc<'a>> {
         let mut buf = String::with_capacity(CHUNK * 2);
-        buf.push_str("{\"nftables\": [{\"metainfo\": {\"version\": ");
+        put(&mut buf, "{\"nftables\": [{\"metainfo\": {\"version\": ");
         push_s(&mut buf, VERSION);
-        buf.push_str(", \"release_name\": ");
+        put(&mut buf, ", \"release_name\": ");
         push_s(&mut buf, RELEASE_NAME);
-        buf.push_str(", \"json_schema_version\": 1}}");
+        put(&mut buf, ", \"json_schema_version\": 1}}");
         Ok(Doc { w, buf })
     }
 
     /// One `{"kind": body}` item; `body` appends the object to the buffer.
     pub fn item(&mut self, kind: &str, body: impl FnOnce(&mut String)) -> io::Result<()> {
-        self.buf.push_str(", {\"");
-        self.buf.push_str(kind);
-        self.buf.push_str("\": ");
+        put(&mut self.buf, ", {\"");
+        put(&mut self.buf, kind);
+        put(&mut self.buf, "\": ");
         body(&mut self.buf);
-        self.buf.push('}');
+        put_b(&mut self.buf, b'}');
         if self.buf.len() >= CHUNK {
             self.w.write_all(self.buf.as_bytes())?;
             self.buf.clear();
@@ -105,7 +141,7 @@ impl<'a> Doc<'a> {
     }
 
     pub fn end(mut self) -> io::Result<()> {
-        self.buf.push_str("]}\n");
+        put(&mut self.buf, "]}\n");
         self.w.write_all(self.buf.as_bytes())
     }
 }
@@ -118,18 +154,18 @@ pub struct Obj<'a> {
 
 impl<'a> Obj<'a> {
     pub fn open(out: &'a mut String) -> Obj<'a> {
-        out.push('{');
+        put_b(out, b'{');
         Obj { out, first: true }
     }
 
     /// The key of the next field; the value is appended to what it returns.
     pub fn key(&mut self, k: &str) -> &mut String {
         if !self.first {
-            self.out.push_str(", ");
+            put(self.out, ", ");
         }
         self.first = false;
         push_s(self.out, k);
-        self.out.push_str(": ");
+        put(self.out, ": ");
         self.out
     }
 
@@ -137,38 +173,38 @@ impl<'a> Obj<'a> {
         push_s(self.key(k), v);
     }
 
-    pub fn num(&mut self, k: &str, v: impl Display) {
+    pub fn num(&mut self, k: &str, v: impl Num) {
         num(self.key(k), v);
     }
 
     pub fn raw(&mut self, k: &str, v: &str) {
-        self.key(k).push_str(v);
+        put(self.key(k), v);
     }
 
     pub fn close(self) {
-        self.out.push('}');
+        put_b(self.out, b'}');
     }
 }
 
 /// `{"k": body}`.
 fn wrap(out: &mut String, k: &str, body: impl FnOnce(&mut String)) {
-    out.push('{');
+    put_b(out, b'{');
     push_s(out, k);
-    out.push_str(": ");
+    put(out, ": ");
     body(out);
-    out.push('}');
+    put_b(out, b'}');
 }
 
 /// `[a, b, …]`, each item written by `f`.
 fn arr<T>(out: &mut String, items: impl IntoIterator<Item = T>, mut f: impl FnMut(&mut String, T)) {
-    out.push('[');
+    put_b(out, b'[');
     for (i, x) in items.into_iter().enumerate() {
         if i > 0 {
-            out.push_str(", ");
+            put(out, ", ");
         }
         f(out, x);
     }
-    out.push(']');
+    put_b(out, b']');
 }
 
 /// One or several flags: a string, or an array of them; nothing for none.
@@ -190,7 +226,7 @@ pub fn expr(out: &mut String, e: &Expr, o: &Opts) {
         ExprKind::Value(v) => match value::json(v, vo(o)) {
             Json::Num(n) => num(out, n),
             Json::Str(x) => push_s(out, &x),
-            Json::Raw(r) => out.push_str(&r),
+            Json::Raw(r) => put(out, &r),
         },
         ExprKind::Literal(l) => match l {
             crate::ast::Literal::Ident(x) | crate::ast::Literal::Str(x) => push_s(out, x),
@@ -294,7 +330,7 @@ pub fn verdict(out: &mut String, v: &Verdict) {
             f.str("target", target);
             f.close();
         }
-        _ => out.push_str("null"),
+        _ => put(out, "null"),
     })
 }
 
@@ -341,11 +377,11 @@ pub fn elem(out: &mut String, e: &Elem, o: &Opts) {
     };
     match &e.data {
         Some(d) => {
-            out.push('[');
+            put_b(out, b'[');
             key(out);
-            out.push_str(", ");
+            put(out, ", ");
             expr(out, d, o);
-            out.push(']');
+            put_b(out, b']');
         }
         None => key(out),
     }
@@ -361,7 +397,7 @@ fn limit_body(out: &mut String, k: &StmtKind) {
         over,
     } = k
     else {
-        return out.push_str("null");
+        return put(out, "null");
     };
     let per = names::per(*unit_secs);
     let mut f = Obj::open(out);
@@ -420,7 +456,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
         },
         StmtKind::Counter { packets, bytes } => {
             if o.stateless {
-                out.push_str("{\"counter\": null}");
+                put(out, "{\"counter\": null}");
             } else {
                 wrap(out, "counter", |out| {
                     let mut f = Obj::open(out);
@@ -446,7 +482,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
             let name = names::nat(&n.kind);
             let nat_flags = bit_names(n.flags.0, names::NAT_FLAGS);
             if n.family.is_none() && n.addr.is_none() && n.port.is_none() && nat_flags.is_empty() {
-                return wrap(out, name, |out| out.push_str("null"));
+                return wrap(out, name, |out| put(out, "null"));
             }
             wrap(out, name, |out| {
                 let mut f = Obj::open(out);
@@ -466,7 +502,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
         StmtKind::Reject { kind, code } => {
             let ty = match (kind, family) {
                 (RejectKind::TcpReset, _) => {
-                    return out.push_str("{\"reject\": {\"type\": \"tcp reset\"}}")
+                    return put(out, "{\"reject\": {\"type\": \"tcp reset\"}}")
                 }
                 (RejectKind::Default, 1) | (RejectKind::Default, 7) | (RejectKind::Default, 5) => {
                     "icmpx"
@@ -524,7 +560,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
         }
         StmtKind::Log(l) => {
             if l.prefix.is_none() && l.group.is_none() {
-                return out.push_str("{\"log\": null}");
+                return put(out, "{\"log\": null}");
             }
             wrap(out, "log", |out| {
                 let mut f = Obj::open(out);
@@ -538,7 +574,7 @@ pub fn stmt(out: &mut String, st: &Stmt, family: u8, o: &Opts) {
             })
         }
         StmtKind::Limit { .. } => wrap(out, "limit", |out| limit_body(out, &st.kind)),
-        StmtKind::Notrack => out.push_str("{\"notrack\": null}"),
+        StmtKind::Notrack => put(out, "{\"notrack\": null}"),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod json;
 mod lookup;
 mod names;
 pub mod prio;
+mod sink;
 pub mod text;
 pub mod value;
 

@@ -6,6 +6,7 @@
 use std::io::{self, Write};
 
 use super::names;
+use super::sink::{put, put_b, put_ipv4, put_u64};
 use super::value::{self, ValueOpts};
 use super::Opts;
 use crate::ast::{
@@ -30,125 +31,195 @@ fn tm(ms: u64, o: &Opts) -> String {
 
 /// An expression in nft syntax.
 pub fn expr(e: &Expr, o: &Opts) -> String {
+    let mut s = String::new();
+    expr_to(&mut s, e, o);
+    s
+}
+
+/// `items`, each written by `f`, separated by `sep`.
+fn join_to<T>(out: &mut String, items: &[T], sep: &str, mut f: impl FnMut(&mut String, &T)) {
+    for (i, x) in items.iter().enumerate() {
+        if i > 0 {
+            put(out, sep);
+        }
+        f(out, x);
+    }
+}
+
+/// [`expr`], appended to `out` (the printers write one line into one
+/// buffer: no string per sub-expression).
+pub fn expr_to(out: &mut String, e: &Expr, o: &Opts) {
     match &e.kind {
-        ExprKind::Value(v) => value::text(v, vo(o)),
+        ExprKind::Value(v) => value::text_to(out, v, vo(o)),
         ExprKind::Literal(l) => match l {
-            crate::ast::Literal::Number(n) => n.to_string(),
-            crate::ast::Literal::Ident(s) => s.clone(),
-            crate::ast::Literal::Str(s) => format!("\"{s}\""),
-            crate::ast::Literal::Ipv4(a) => a.to_string(),
-            crate::ast::Literal::Ipv6(a) => a.to_string(),
+            crate::ast::Literal::Number(n) => put_u64(out, *n),
+            crate::ast::Literal::Ident(s) => put(out, s),
+            crate::ast::Literal::Str(s) => {
+                put_b(out, b'"');
+                put(out, s);
+                put_b(out, b'"');
+            }
+            crate::ast::Literal::Ipv4(a) => put_ipv4(out, a.octets()),
+            crate::ast::Literal::Ipv6(a) => put(out, &a.to_string()),
         },
-        ExprKind::Verdict(v) => verdict(v),
-        ExprKind::Prefix(v, len) => format!("{}/{len}", expr(v, o)),
+        ExprKind::Verdict(v) => verdict_to(out, v),
+        ExprKind::Prefix(v, len) => {
+            expr_to(out, v, o);
+            put_b(out, b'/');
+            put_u64(out, *len as u64);
+        }
         ExprKind::Range(a, b) => {
             // Ranges print protocols as numbers.
             let n = Opts {
                 numeric: true,
                 ..o.clone()
             };
-            format!("{}-{}", expr(a, &n), expr(b, &n))
+            expr_to(out, a, &n);
+            put_b(out, b'-');
+            expr_to(out, b, &n);
         }
-        ExprKind::Concat(items) => items
-            .iter()
-            .map(|x| expr(x, o))
-            .collect::<Vec<_>>()
-            .join(" . "),
+        ExprKind::Concat(items) => join_to(out, items, " . ", |out, x| expr_to(out, x, o)),
         ExprKind::Set(elems) => {
-            let items: Vec<String> = elems.iter().map(|x| elem(x, o)).collect();
-            format!("{{ {} }}", items.join(", "))
+            put(out, "{ ");
+            join_to(out, elems, ", ", |out, x| elem_to(out, x, o));
+            put(out, " }");
         }
-        ExprKind::SetRef(name) => format!("@{name}"),
-        ExprKind::Map { key, map } => format!("{} map {}", expr(key, o), expr(map, o)),
-        ExprKind::Payload(f) => format!("{} {}", f.proto.name(), f.name),
+        ExprKind::SetRef(name) => {
+            put_b(out, b'@');
+            put(out, name);
+        }
+        ExprKind::Map { key, map } => {
+            expr_to(out, key, o);
+            put(out, " map ");
+            expr_to(out, map, o);
+        }
+        ExprKind::Payload(f) => {
+            put(out, f.proto.name());
+            put_b(out, b' ');
+            put(out, f.name);
+        }
         ExprKind::RawPayload { base, offset, len } => {
-            let b = names::base(base);
-            format!("@{b},{offset},{len}")
+            put_b(out, b'@');
+            put(out, names::base(base));
+            put_b(out, b',');
+            put_u64(out, *offset as u64);
+            put_b(out, b',');
+            put_u64(out, *len as u64);
         }
         ExprKind::Meta(m) => {
-            if UNQUALIFIED_META.contains(&m.name) {
-                m.name.to_string()
-            } else {
-                format!("meta {}", m.name)
+            if !UNQUALIFIED_META.contains(&m.name) {
+                put(out, "meta ");
             }
+            put(out, m.name);
         }
-        ExprKind::Ct { key, dir } => match dir {
-            Some(d) => format!("ct {} {}", names::ct_dir(d), key.name),
-            None => format!("ct {}", key.name),
-        },
+        ExprKind::Ct { key, dir } => {
+            put(out, "ct ");
+            if let Some(d) = dir {
+                put(out, names::ct_dir(d));
+                put_b(out, b' ');
+            }
+            put(out, key.name);
+        }
         ExprKind::Fib { flags, result } => {
             let parts = names::bit_names(flags.0, names::FIB_FLAGS);
-            let r = names::fib_result(result);
-            format!("fib {} {r}", parts.join(" . "))
+            put(out, "fib ");
+            join_to(out, &parts, " . ", |out, p| put(out, p));
+            put_b(out, b' ');
+            put(out, names::fib_result(result));
         }
         ExprKind::Numgen {
             mode,
             modulus,
             offset,
         } => {
-            let m = names::numgen_mode(mode);
-            let off = if *offset != 0 {
-                format!(" offset {offset}")
-            } else {
-                String::new()
-            };
-            format!("numgen {m} mod {modulus}{off}")
+            put(out, "numgen ");
+            put(out, names::numgen_mode(mode));
+            put(out, " mod ");
+            put_u64(out, *modulus as u64);
+            if *offset != 0 {
+                put(out, " offset ");
+                put_u64(out, *offset as u64);
+            }
         }
         ExprKind::Binop(op, a, b) => {
-            let sym = names::binop(op);
             // nft parenthesises a binop operand of another operator, and a
             // flag list on the right of `&`.
-            let left = match &a.kind {
-                ExprKind::Binop(inner, ..) if inner != op => format!("({})", expr(a, o)),
-                _ => expr(a, o),
-            };
-            let right = expr(b, o);
-            let right = if *op == BinOp::And && right.contains(" | ") {
-                format!("({right})")
-            } else {
-                right
-            };
-            format!("{left} {sym} {right}")
+            match &a.kind {
+                ExprKind::Binop(inner, ..) if inner != op => {
+                    put_b(out, b'(');
+                    expr_to(out, a, o);
+                    put_b(out, b')');
+                }
+                _ => expr_to(out, a, o),
+            }
+            put_b(out, b' ');
+            put(out, names::binop(op));
+            put_b(out, b' ');
+            let at = out.len();
+            expr_to(out, b, o);
+            if *op == BinOp::And && out[at..].contains(" | ") {
+                out.insert(at, '(');
+                put_b(out, b')');
+            }
         }
-        ExprKind::List(items) => items
-            .iter()
-            .map(|x| expr(x, o))
-            .collect::<Vec<_>>()
-            .join(","),
+        ExprKind::List(items) => join_to(out, items, ",", |out, x| expr_to(out, x, o)),
     }
 }
 
 pub fn verdict(v: &Verdict) -> String {
-    match v {
-        Verdict::Jump(c) | Verdict::Goto(c) => format!("{} {c}", names::verdict(v)),
-        _ => names::verdict(v).into(),
+    let mut s = String::new();
+    verdict_to(&mut s, v);
+    s
+}
+
+fn verdict_to(out: &mut String, v: &Verdict) {
+    put(out, names::verdict(v));
+    if let Verdict::Jump(c) | Verdict::Goto(c) = v {
+        put_b(out, b' ');
+        put(out, c);
     }
 }
 
 /// One element: `key [timeout T] [expires T] [comment "c"] [: data]`.
 pub fn elem(e: &Elem, o: &Opts) -> String {
-    let mut s = expr(&e.key, o);
+    let mut s = String::new();
+    elem_to(&mut s, e, o);
+    s
+}
+
+fn elem_to(out: &mut String, e: &Elem, o: &Opts) {
+    expr_to(out, &e.key, o);
     if let Some(t) = e.timeout {
-        s.push_str(&format!(" timeout {}", tm(t, o)));
+        put(out, " timeout ");
+        put(out, &tm(t, o));
     }
     if let Some(t) = e.expires.filter(|_| !o.stateless) {
-        s.push_str(&format!(" expires {}", tm(t, o)));
+        put(out, " expires ");
+        put(out, &tm(t, o));
     }
     for st in &e.stmts {
-        s.push(' ');
-        s.push_str(&stmt(st, o));
+        put_b(out, b' ');
+        stmt_to(out, st, o);
     }
     if let Some(c) = &e.comment {
-        s.push_str(&format!(" comment \"{c}\""));
+        put(out, " comment \"");
+        put(out, c);
+        put_b(out, b'"');
     }
     if let Some(d) = &e.data {
-        s.push_str(&format!(" : {}", expr(d, o)));
+        put(out, " : ");
+        expr_to(out, d, o);
     }
-    s
 }
 
 /// One statement.
 pub fn stmt(s: &Stmt, o: &Opts) -> String {
+    let mut out = String::new();
+    stmt_to(&mut out, s, o);
+    out
+}
+
+fn stmt_to(out: &mut String, s: &Stmt, o: &Opts) {
     match &s.kind {
         StmtKind::Match { left, op, right } => {
             let op = match op {
@@ -166,70 +237,87 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
                 RelOp::Lte => "<= ",
                 RelOp::Gte => ">= ",
             };
-            format!("{} {op}{}", expr(left, o), expr(right, o))
+            expr_to(out, left, o);
+            put_b(out, b' ');
+            put(out, op);
+            expr_to(out, right, o);
         }
         StmtKind::Verdict(e) => match &e.kind {
-            ExprKind::Map { key, map } => format!("{} vmap {}", expr(key, o), expr(map, o)),
-            _ => expr(e, o),
+            ExprKind::Map { key, map } => {
+                expr_to(out, key, o);
+                put(out, " vmap ");
+                expr_to(out, map, o);
+            }
+            _ => expr_to(out, e, o),
         },
         StmtKind::Counter { packets, bytes } => {
-            if o.stateless {
-                "counter".into()
-            } else {
-                format!("counter packets {packets} bytes {bytes}")
+            put(out, "counter");
+            if !o.stateless {
+                put(out, " packets ");
+                put_u64(out, *packets);
+                put(out, " bytes ");
+                put_u64(out, *bytes);
             }
         }
         StmtKind::ObjRef { kind, name } => {
-            let k = names::objref(*kind);
-            format!("{k} name {}", expr(name, o))
+            put(out, names::objref(*kind));
+            put(out, " name ");
+            expr_to(out, name, o);
         }
         StmtKind::MetaSet { key, value } => {
-            let m = expr(&Expr::new(ExprKind::Meta(key), s.span), o);
-            format!("{m} set {}", expr(value, o))
+            expr_to(out, &Expr::new(ExprKind::Meta(key), s.span), o);
+            put(out, " set ");
+            expr_to(out, value, o);
         }
         StmtKind::CtSet { key, dir, value } => {
-            let c = expr(&Expr::new(ExprKind::Ct { key, dir: *dir }, s.span), o);
-            format!("{c} set {}", expr(value, o))
+            expr_to(out, &Expr::new(ExprKind::Ct { key, dir: *dir }, s.span), o);
+            put(out, " set ");
+            expr_to(out, value, o);
         }
         StmtKind::Nat(n) => {
-            let mut out = names::nat(&n.kind).to_string();
+            put(out, names::nat(&n.kind));
             if let Some(f) = n.family {
-                out.push_str(&format!(" {}", f.name()));
+                put_b(out, b' ');
+                put(out, f.name());
             }
-            let addr = n.addr.as_ref().map(|a| {
-                let t = expr(a, o);
+            if n.addr.is_some() || n.port.is_some() {
+                put(out, " to ");
+            }
+            if let Some(a) = &n.addr {
+                let at = out.len();
+                expr_to(out, a, o);
+                let t = &out[at..];
                 if n.port.is_some() && t.contains(':') && !t.contains(" map ") {
-                    format!("[{t}]")
-                } else {
-                    t
+                    out.insert(at, '[');
+                    put_b(out, b']');
                 }
-            });
-            match (addr, &n.port) {
-                (Some(a), Some(p)) => out.push_str(&format!(" to {a}:{}", expr(p, o))),
-                (Some(a), None) => out.push_str(&format!(" to {a}")),
-                (None, Some(p)) => out.push_str(&format!(" to :{}", expr(p, o))),
-                (None, None) => {}
+            }
+            if let Some(p) = &n.port {
+                put_b(out, b':');
+                expr_to(out, p, o);
             }
             let mut delim = " ";
             for name in names::bit_names(n.flags.0, names::NAT_FLAGS) {
-                out.push_str(delim);
-                out.push_str(name);
+                put(out, delim);
+                put(out, name);
                 delim = ",";
             }
-            out
         }
         StmtKind::Reject { kind, code } => match (kind, code) {
-            (RejectKind::Default, _) => "reject".into(),
-            (RejectKind::TcpReset, _) => "reject with tcp reset".into(),
+            (RejectKind::Default, _) => put(out, "reject"),
+            (RejectKind::TcpReset, _) => put(out, "reject with tcp reset"),
             (k, Some(c)) => {
                 let fam = match k {
                     RejectKind::Icmpv6 => "icmpv6",
                     RejectKind::Icmpx => "icmpx",
                     _ => "icmp",
                 };
-                format!("reject with {fam} {}", expr(c, o))
+                put(out, "reject with ");
+                put(out, fam);
+                put_b(out, b' ');
+                expr_to(out, c, o);
             }
-            (_, None) => "reject".into(),
+            (_, None) => put(out, "reject"),
         },
         StmtKind::Set {
             op,
@@ -239,10 +327,14 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
             stmts,
             ..
         } => {
-            let verb = names::set_op(op);
-            let mut inner = expr(key, o);
+            put(out, names::set_op(op));
+            put(out, " @");
+            put(out, set);
+            put(out, " { ");
+            expr_to(out, key, o);
             if let Some(t) = timeout {
-                inner.push_str(&format!(" timeout {}", tm(*t, o)));
+                put(out, " timeout ");
+                put(out, &tm(*t, o));
             }
             // Statements inside a set update print without values.
             let decl = Opts {
@@ -250,35 +342,37 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
                 ..o.clone()
             };
             for st in stmts {
-                inner.push(' ');
-                inner.push_str(&stmt(st, &decl));
+                put_b(out, b' ');
+                stmt_to(out, st, &decl);
             }
-            format!("{verb} @{set} {{ {inner} }}")
+            put(out, " }");
         }
         StmtKind::Log(l) => {
-            let mut out = "log".to_string();
+            put(out, "log");
             if let Some(p) = &l.prefix {
-                out.push_str(&format!(" prefix \"{p}\""));
+                put(out, " prefix \"");
+                put(out, p);
+                put_b(out, b'"');
             }
             if let Some(g) = l.group {
-                out.push_str(&format!(" group {g}"));
+                put(out, " group ");
+                put_u64(out, g as u64);
             }
             if let Some(sn) = l.snaplen {
-                out.push_str(&format!(" snaplen {sn}"));
+                put(out, " snaplen ");
+                put_u64(out, sn as u64);
             }
             if let Some(q) = l.queue_threshold {
-                out.push_str(&format!(" queue-threshold {q}"));
+                put(out, " queue-threshold ");
+                put_u64(out, q as u64);
             }
             if let Some(lv) = l.level.filter(|&lv| lv != 4) {
                 let names = [
                     "emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", "audit",
                 ];
-                out.push_str(&format!(
-                    " level {}",
-                    names.get(lv as usize).unwrap_or(&"warn")
-                ));
+                put(out, " level ");
+                put(out, names.get(lv as usize).unwrap_or(&"warn"));
             }
-            out
         }
         StmtKind::Limit {
             rate,
@@ -289,28 +383,31 @@ pub fn stmt(s: &Stmt, o: &Opts) -> String {
         } => {
             let unit = names::per(*unit_secs);
             let over = if *over { "over " } else { "" };
-            if *bytes {
+            let t = if *bytes {
                 format!("limit rate {over}{rate} bytes/{unit} burst {burst} bytes")
             } else {
                 format!("limit rate {over}{rate}/{unit} burst {burst} packets")
-            }
+            };
+            put(out, &t);
         }
-        StmtKind::Notrack => "notrack".into(),
+        StmtKind::Notrack => put(out, "notrack"),
     }
 }
 
 /// A rule's text (statements, comment).
 pub fn rule(r: &Rule, o: &Opts) -> String {
-    let mut out = r
-        .stmts
-        .iter()
-        .map(|s| stmt(s, o))
-        .collect::<Vec<_>>()
-        .join(" ");
-    if let Some(c) = &r.comment {
-        out.push_str(&format!(" comment \"{c}\""));
-    }
+    let mut out = String::new();
+    rule_to(&mut out, r, o);
     out
+}
+
+fn rule_to(out: &mut String, r: &Rule, o: &Opts) {
+    join_to(out, &r.stmts, " ", |out, s| stmt_to(out, s, o));
+    if let Some(c) = &r.comment {
+        put(out, " comment \"");
+        put(out, c);
+        put_b(out, b'"');
+    }
 }
 
 fn handle(h: Option<u64>, o: &Opts) -> String {
@@ -350,9 +447,17 @@ pub fn chain_head(w: &mut dyn Write, c: &Chain, family: u8, o: &Opts) -> io::Res
     Ok(())
 }
 
-/// One rule line inside a chain.
+/// One rule line inside a chain, written whole (one `write_all`).
 pub fn rule_line(w: &mut dyn Write, r: &Rule, o: &Opts) -> io::Result<()> {
-    writeln!(w, "\t\t{}{}", rule(r, o), handle(r.handle, o))
+    let mut line = String::with_capacity(256);
+    put(&mut line, "\t\t");
+    rule_to(&mut line, r, o);
+    if let Some(h) = r.handle.filter(|_| o.handle) {
+        put(&mut line, " # handle ");
+        put_u64(&mut line, h);
+    }
+    put_b(&mut line, b'\n');
+    w.write_all(line.as_bytes())
 }
 
 fn key_decl(k: &SetKey) -> String {
@@ -463,18 +568,24 @@ pub fn set(w: &mut dyn Write, s: &Set, o: &Opts) -> io::Result<()> {
     }
     if !s.elems.is_empty() && !o.terse {
         let n = per_line(s);
-        write!(w, "\t\telements = {{ ")?;
+        let mut b = String::with_capacity(1 << 12);
+        put(&mut b, "\t\telements = { ");
         for (i, e) in s.elems.iter().enumerate() {
             if i > 0 {
                 if i % n == 0 {
-                    write!(w, ",\n\t\t\t     ")?;
+                    put(&mut b, ",\n\t\t\t     ");
                 } else {
-                    write!(w, ", ")?;
+                    put(&mut b, ", ");
                 }
             }
-            write!(w, "{}", elem(e, o))?;
+            elem_to(&mut b, e, o);
+            if b.len() >= 1 << 15 {
+                w.write_all(b.as_bytes())?;
+                b.clear();
+            }
         }
-        writeln!(w, " }}")?;
+        put(&mut b, " }\n");
+        w.write_all(b.as_bytes())?;
     }
     writeln!(w, "\t}}")
 }

@@ -3,7 +3,7 @@
 //! protocol names, hex marks, flag lists, times. Text and JSON share the
 //! symbol tables; JSON prints numbers as numbers and symbols as strings.
 
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::Ipv6Addr;
 
 use crate::ast::{Datatype, Value};
 
@@ -264,15 +264,49 @@ pub fn text(v: &Value, o: ValueOpts) -> String {
     }
 }
 
+/// [`text`], appended to `out`: addresses and numbers are written in place
+/// (no string of their own, no `core::fmt`); the rest goes through [`text`].
+pub fn text_to(out: &mut String, v: &Value, o: ValueOpts) {
+    use super::sink::{put, put_b, put_ipv4, put_u64};
+    match v.dtype {
+        Datatype::Ipv4Addr if v.data.len() == 4 => {
+            return put_ipv4(out, [v.data[0], v.data[1], v.data[2], v.data[3]]);
+        }
+        Datatype::Mark
+        | Datatype::Bitmask
+        | Datatype::CtState
+        | Datatype::CtStatus
+        | Datatype::TcpFlag => return put(out, &text(v, o)),
+        _ => {}
+    }
+    match json(v, o) {
+        Json::Num(n) => put_u64(out, n),
+        Json::Raw(r) => put(out, &r),
+        Json::Str(s) => match v.dtype {
+            Datatype::String | Datatype::IfName | Datatype::IfIndex => {
+                put_b(out, b'"');
+                put(out, &s);
+                put_b(out, b'"');
+            }
+            _ => put(out, &s),
+        },
+    }
+}
+
+/// A dotted quad without `core::fmt`.
+fn ipv4(d: &[u8]) -> String {
+    let mut s = String::with_capacity(15);
+    super::sink::put_ipv4(&mut s, [d[0], d[1], d[2], d[3]]);
+    s
+}
+
 /// A value as nft's JSON output encodes it.
 pub fn json(v: &Value, o: ValueOpts) -> Json {
     let n = v.as_u64();
     let num = n.unwrap_or(0);
     let s = |x: &str| Json::Str(x.to_string());
     match v.dtype {
-        Datatype::Ipv4Addr if v.data.len() == 4 => {
-            Json::Str(Ipv4Addr::new(v.data[0], v.data[1], v.data[2], v.data[3]).to_string())
-        }
+        Datatype::Ipv4Addr if v.data.len() == 4 => Json::Str(ipv4(&v.data)),
         Datatype::Ipv6Addr if v.data.len() == 16 => {
             let mut a = [0u8; 16];
             a.copy_from_slice(&v.data);
