@@ -72,13 +72,17 @@ impl Writer {
         res_id: u16,
     ) -> MsgStart {
         let start = self.len();
-        self.put_raw(&0u32.to_ne_bytes());
-        self.put_raw(&nlmsg_type.to_ne_bytes());
-        self.put_raw(&(flags | NLM_F_REQUEST).to_ne_bytes());
-        self.put_raw(&seq.to_ne_bytes());
-        self.put_raw(&0u32.to_ne_bytes());
-        self.put_raw(&[family, NFNETLINK_V0]);
-        self.put_raw(&res_id.to_be_bytes());
+        // One 20-byte piece: nlmsghdr (length patched by msg_end, type, flags, seq, pid 0)
+        // and nfgenmsg, built as one array (no per-field copies).
+        let [t0, t1] = nlmsg_type.to_ne_bytes();
+        let [f0, f1] = (flags | NLM_F_REQUEST).to_ne_bytes();
+        let [s0, s1, s2, s3] = seq.to_ne_bytes();
+        let [r0, r1] = res_id.to_be_bytes();
+        #[rustfmt::skip]
+        let h: [u8; NLMSG_HDRLEN + NFGENMSG_LEN] = [
+            0, 0, 0, 0, t0, t1, f0, f1, s0, s1, s2, s3, 0, 0, 0, 0, family, NFNETLINK_V0, r0, r1,
+        ];
+        self.put_raw(&h);
         MsgStart(start)
     }
 

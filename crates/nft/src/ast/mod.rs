@@ -25,8 +25,8 @@ pub use object::{
     SetKey, SetPolicy, Table, TableId,
 };
 pub use proto::{
-    ct_key, ct_key_by_id, field, meta_key, meta_key_by_id, Base, CtKey, Field, MetaKey, Proto,
-    CT_KEYS, FIELDS, META_KEYS,
+    ct_key, ct_key_by_id, field, field2, meta_key, meta_key_by_id, Base, CtKey, Field, MetaKey,
+    Proto, CT_KEYS, FIELDS, META_KEYS,
 };
 pub use span::Span;
 pub use stmt::{LogStmt, NatFlags, NatKind, NatStmt, RejectKind, SetOp, Stmt, StmtKind};

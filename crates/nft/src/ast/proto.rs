@@ -219,6 +219,18 @@ pub fn field(proto: Proto, name: &str) -> Option<&'static Field> {
     FIELDS.iter().find(|f| f.proto == proto && f.name == name)
 }
 
+/// A two-word field (`arp saddr ip` is `field2(Proto::Arp, "saddr", "ip")`), without
+/// building the `"saddr ip"` string.
+pub fn field2(proto: Proto, a: &str, b: &str) -> Option<&'static Field> {
+    FIELDS.iter().find(|f| {
+        f.proto == proto
+            && f.name.len() == a.len() + 1 + b.len()
+            && f.name.starts_with(a)
+            && f.name.as_bytes()[a.len()] == b' '
+            && f.name.ends_with(b)
+    })
+}
+
 /// A meta key (NFT_META_*).
 #[derive(Debug, PartialEq, Eq)]
 pub struct MetaKey {

@@ -13,7 +13,7 @@ pub mod symbols;
 
 pub use expr::{selector_types, single_type, Ty};
 pub use objects::{hook_number, prio_value, set_info};
-pub use scope::{ChainInfo, RuleRef, Scope, SetInfo, TableInfo};
+pub use scope::{ChainInfo, NameHasher, NameMap, RuleRef, Scope, SetInfo, TableInfo};
 
 /// A header field that does not start or end on a byte boundary: the bytes covering it and
 /// how far its value is shifted left within them (payload.c `payload_expr_expand`).
@@ -50,7 +50,7 @@ pub struct Placement {
 pub struct Ctx<'s> {
     pub scope: &'s mut Scope,
     pub family: Family,
-    pub table: String,
+    pub table: &'s str,
     /// Transport protocol established so far in the rule (IPPROTO_*).
     pub(crate) l4: Option<u64>,
     /// Network protocol established so far (inet/bridge/netdev tables).
@@ -62,11 +62,11 @@ pub struct Ctx<'s> {
 }
 
 impl<'s> Ctx<'s> {
-    pub fn new(scope: &'s mut Scope, family: Family, table: &str) -> Ctx<'s> {
+    pub fn new(scope: &'s mut Scope, family: Family, table: &'s str) -> Ctx<'s> {
         Ctx {
             scope,
             family,
-            table: table.to_string(),
+            table,
             l4: None,
             l3: None,
             iiftype: false,
@@ -76,7 +76,7 @@ impl<'s> Ctx<'s> {
 
     /// A set of the current table, or nft's "No such file or directory" error.
     pub(crate) fn lookup_set(&self, name: &str, span: Span) -> Result<SetInfo, ErrorRecord> {
-        match self.scope.set(self.family, &self.table, name) {
+        match self.scope.set(self.family, self.table, name) {
             Some(s) => Ok(s.clone()),
             None => Err(ErrorRecord::new(
                 span,

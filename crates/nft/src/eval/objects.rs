@@ -99,10 +99,10 @@ pub(super) fn add(
 }
 
 fn chain(scope: &mut Scope, c: &mut Chain) -> Result<(), ErrorRecord> {
-    let Some(id) = c.table.clone() else {
+    let Some(id) = &c.table else {
         return Ok(());
     };
-    need_table(scope, &id)?;
+    need_table(scope, id)?;
     if c.name.len() > 255 {
         return Err(ErrorRecord::new(c.name_span, "Chain name too long"));
     }
@@ -327,9 +327,23 @@ pub(super) fn rule_cmd(
     insert: bool,
     replace: bool,
 ) -> Result<Placement, ErrorRecord> {
-    let Some(cid) = r.chain.clone() else {
+    // The chain is taken out while the rule is evaluated (statements never look at it) and
+    // put back after, so that its names are not copied for every rule.
+    let Some(cid) = r.chain.take() else {
         return Err(ErrorRecord::new(r.span, "rule without chain"));
     };
+    let placed = place_rule(scope, r, &cid, insert, replace);
+    r.chain = Some(cid);
+    placed
+}
+
+fn place_rule(
+    scope: &mut Scope,
+    r: &mut Rule,
+    cid: &ChainId,
+    insert: bool,
+    replace: bool,
+) -> Result<Placement, ErrorRecord> {
     let fam = cid.table.family;
     {
         let mut ctx = Ctx::new(scope, fam, &cid.table.name);

@@ -134,13 +134,13 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
         return;
     };
     let fam = cid.table.family;
-    let tname = cid.table.name.clone();
+    let tname = &cid.table.name;
     // Ids for anonymous sets come after the scope's; the scope is only read meanwhile.
     let counter = std::cell::Cell::new(scope.last_id());
     let (exprs, anon) = {
         let ro: &Scope = scope;
         let lookup = |n: &str| {
-            ro.set(fam, &tname, n)
+            ro.set(fam, tname, n)
                 .map(|s| (s.id, s.flags))
                 .unwrap_or((None, 0))
         };
@@ -159,7 +159,7 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
     };
     scope.set_last_id(counter.get());
     for a in anon {
-        let (s, lists) = a.messages(fam, &tname);
+        let (s, lists) = a.messages(fam, tname);
         let mut m = out(NFT_MSG_NEWSET, NLM_F_CREATE, Body::Set(s), a.span);
         m.spans.push((NFTA_SET_TABLE, cid.table.span));
         v.push(m);
@@ -169,7 +169,7 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
             v.push(m);
         }
     }
-    let mut k = KRule::new(fam.nfproto(), &tname, &cid.name);
+    let mut k = KRule::new(fam.nfproto(), tname, &cid.name);
     k.handle = p.handle;
     k.position = p.position;
     k.position_id = p.position_id;

@@ -168,8 +168,22 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub fn is_keyword(w: &str) -> bool {
-    KEYWORDS.binary_search(&w).is_ok()
+    // Most words a large input asks about are long names (chains, sets): no keyword is.
+    w.len() <= MAX_KEYWORD_LEN && KEYWORDS.binary_search(&w).is_ok()
 }
+
+/// The longest keyword's length.
+const MAX_KEYWORD_LEN: usize = {
+    let mut max = 0;
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        if KEYWORDS[i].len() > max {
+            max = KEYWORDS[i].len();
+        }
+        i += 1;
+    }
+    max
+};
 
 #[cfg(test)]
 mod tests {

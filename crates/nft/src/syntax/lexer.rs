@@ -6,7 +6,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use crate::ast::Span;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Tok<'a> {
     /// An unquoted word: a keyword or a string (`kube-proxy`, `3h`, `endpoint-X/tcp__1.2.3.4/80`).
     Word(&'a str),
@@ -23,7 +23,7 @@ pub enum Tok<'a> {
     Eof,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Token<'a> {
     pub tok: Tok<'a>,
     pub span: Span,
@@ -34,18 +34,77 @@ pub struct Lexer<'a> {
     pos: usize,
 }
 
-const PUNCT2: &[&str] = &["==", "!=", "<=", ">=", "<<", ">>"];
-const PUNCT1: &[&str] = &[
-    "{", "}", "(", ")", "[", "]", ";", ",", ":", ".", "/", "-", "+", "@", "$", "=", "*", "&", "|",
-    "^", "!", "~", "<", ">",
-];
+/// Byte classes: a word may start with it, continue with it.
+const START: u8 = 1;
+const WORD: u8 = 2;
 
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' || b == b'.' {
+            t[c] |= START;
+        }
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.') {
+            t[c] |= WORD;
+        }
+        c += 1;
+    }
+    t
+};
+
+#[inline(always)]
 fn is_word_start(c: u8) -> bool {
-    c.is_ascii_alphabetic() || c == b'_' || c == b'.'
+    CLASS[c as usize] & START != 0
 }
 
+#[inline(always)]
 fn is_word_char(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'/' | b'-' | b'_' | b'.')
+    CLASS[c as usize] & WORD != 0
+}
+
+/// The punctuation token at `rest` (two-character operators first), if any.
+fn punct(rest: &[u8]) -> Option<&'static str> {
+    let two = match (rest.first()?, rest.get(1)) {
+        (b'=', Some(b'=')) => Some("=="),
+        (b'!', Some(b'=')) => Some("!="),
+        (b'<', Some(b'=')) => Some("<="),
+        (b'>', Some(b'=')) => Some(">="),
+        (b'<', Some(b'<')) => Some("<<"),
+        (b'>', Some(b'>')) => Some(">>"),
+        _ => None,
+    };
+    if two.is_some() {
+        return two;
+    }
+    Some(match rest[0] {
+        b'{' => "{",
+        b'}' => "}",
+        b'(' => "(",
+        b')' => ")",
+        b'[' => "[",
+        b']' => "]",
+        b';' => ";",
+        b',' => ",",
+        b':' => ":",
+        b'.' => ".",
+        b'/' => "/",
+        b'-' => "-",
+        b'+' => "+",
+        b'@' => "@",
+        b'$' => "$",
+        b'=' => "=",
+        b'*' => "*",
+        b'&' => "&",
+        b'|' => "|",
+        b'^' => "^",
+        b'!' => "!",
+        b'~' => "~",
+        b'<' => "<",
+        b'>' => ">",
+        _ => return None,
+    })
 }
 
 impl<'a> Lexer<'a> {
@@ -102,8 +161,10 @@ impl<'a> Lexer<'a> {
                 }
             };
         }
-        if let Some(t) = self.ipv6(start) {
-            return t;
+        if c.is_ascii_hexdigit() || c == b':' {
+            if let Some(t) = self.ipv6(start) {
+                return t;
+            }
         }
         if c.is_ascii_digit() {
             return self.digits(start);
@@ -121,11 +182,9 @@ impl<'a> Lexer<'a> {
             return self.tok(Tok::Word(&self.src[start..end]), start);
         }
         let rest = &self.src[start..];
-        for p in PUNCT2.iter().chain(PUNCT1) {
-            if rest.starts_with(p) {
-                self.pos += p.len();
-                return self.tok(Tok::Punct(p), start);
-            }
+        if let Some(p) = punct(rest.as_bytes()) {
+            self.pos += p.len();
+            return self.tok(Tok::Punct(p), start);
         }
         // Skip one whole character (UTF-8 safe).
         let len = rest.chars().next().map(char::len_utf8).unwrap_or(1);
@@ -208,7 +267,9 @@ impl<'a> Lexer<'a> {
                 return self.tok(Tok::Number(n), start);
             }
         }
-        if text.bytes().all(|c| c.is_ascii_digit() || c == b'.') && text.matches('.').count() == 3 {
+        if text.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+            && text.bytes().filter(|&c| c == b'.').count() == 3
+        {
             if let Ok(a) = text.parse::<Ipv4Addr>() {
                 return self.tok(Tok::Ipv4(a), start);
             }

@@ -116,7 +116,7 @@ impl<'a> Parser<'a> {
     pub(crate) fn primary_expr(&mut self) -> PResult<Expr> {
         self.expand_variable()?;
         let start = self.span();
-        let kind = match self.tok().clone() {
+        let kind = match *self.tok() {
             Tok::Number(n) => {
                 self.bump();
                 ExprKind::Literal(Literal::Number(n))
@@ -188,7 +188,7 @@ impl<'a> Parser<'a> {
                 let known = field(proto, n).is_some()
                     || self
                         .word_at(2)
-                        .is_some_and(|b| field(proto, &format!("{n} {b}")).is_some());
+                        .is_some_and(|b| field2(proto, n, b).is_some());
                 if !known && !super::keywords::is_keyword(n) && is_keyword_proto(w) {
                     self.bump();
                     return Err(self.unexpected(&[]));
@@ -196,7 +196,7 @@ impl<'a> Parser<'a> {
             }
             // Two-word fields: `arp saddr ip`, `arp daddr ether`.
             if let (Some(a), Some(b)) = (self.word_at(1), self.word_at(2)) {
-                if let Some(f) = field(proto, &format!("{a} {b}")) {
+                if let Some(f) = field2(proto, a, b) {
                     self.bump();
                     self.bump();
                     self.bump();

@@ -489,7 +489,7 @@ impl<'a> Parser<'a> {
     /// A time value in milliseconds: a number of seconds or `1d2h3m4s5ms`.
     pub(crate) fn time(&mut self) -> PResult<u64> {
         let span = self.span();
-        match self.tok().clone() {
+        match *self.tok() {
             Tok::Number(n) => {
                 self.bump();
                 Ok(n.saturating_mul(1000))

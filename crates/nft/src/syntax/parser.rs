@@ -178,7 +178,7 @@ impl<'a> Parser<'a> {
     }
 
     pub fn bump(&mut self) -> Token<'a> {
-        let t = self.toks[self.i.min(self.toks.len() - 1)].clone();
+        let t = self.toks[self.i.min(self.toks.len() - 1)];
         if self.i + 1 >= self.toks.len() {
             self.lex_chunk();
         }
@@ -275,7 +275,7 @@ impl<'a> Parser<'a> {
 
     /// A string (bison `string: STRING | QUOTED_STRING | ASTERISK_STRING`).
     pub fn string(&mut self) -> PResult<(String, Span)> {
-        match self.tok().clone() {
+        match *self.tok() {
             Tok::Word(w) if !is_keyword(w) => Ok((w.to_string(), self.bump().span)),
             Tok::Quoted(q) => Ok((q.to_string(), self.bump().span)),
             _ => Err(self.unexpected(&[
