@@ -9,6 +9,13 @@
 //! each keeps the sequence number of its place in the input, so errors still name the command
 //! that caused them.
 //!
+//! Memory: a large batch is written, in input order, to a memory file as it grows (a
+//! [`Spill`], not the heap), and so are the source spans of its messages; at send time the
+//! schedule is dropped and the messages are copied in send order into a second memory file,
+//! which is mapped and handed to the kernel in one sendmsg (the kernel takes a batch only
+//! whole). So the batch bytes are resident only while they are sent, never beside the
+//! schedule or the input. Small batches stay in memory.
+//!
 //! Invariant: only this module writes ruleset changes to the socket.
 
 use nfnl::attr::{AttrIter, Writer};
@@ -23,22 +30,10 @@ use crate::ast::Span;
 use crate::erec::ErrorRecord;
 use crate::linearize::Out;
 use crate::schedule::Schedule;
+use crate::spill::{Mapped, Spill};
 
-/// Where one message sits in the batch and where its parts came from (its spans are in
-/// the batch's two span arenas, so a message costs no allocation of its own).
-struct Entry {
-    seq: u32,
-    offset: usize,
-    len: u32,
-    msg: u8,
-    /// `spans[spans_at..spans_at + n_spans]`.
-    spans_at: u32,
-    n_spans: u32,
-    /// `list_spans[list_at..list_at + n_list]`.
-    list_at: u32,
-    n_list: u32,
-    cmd_span: Span,
-}
+/// Bytes gathered in memory before they go to the memory file (batch and span log).
+const SPOOL_AT: usize = 1 << 20;
 
 /// What became of a sent batch.
 pub enum Sent {
@@ -49,17 +44,106 @@ pub enum Sent {
 }
 
 pub struct Batch {
+    /// BATCH_BEGIN and the messages in input order (the part not yet in `bytes`).
     w: Writer,
-    entries: Vec<Entry>,
-    /// Top-level attribute type → source span, for all messages.
-    spans: Vec<(u16, Span)>,
-    /// Rule expression / element spans, for all messages.
-    list_spans: Vec<Span>,
+    /// What has been written out of `w`.
+    bytes: Spool,
+    /// Each message's length, in input order (message `i` has sequence number
+    /// `begin_seq + 1 + i`).
+    lens: Vec<u32>,
+    /// Each message's source spans ([`Marks`]), in input order, and where each starts.
+    marks: Vec<u8>,
+    marks_out: Spool,
+    mark_at: Vec<u64>,
+    /// Length of BATCH_BEGIN (the bytes before the first message).
+    head: usize,
     begin_seq: u32,
     next_seq: u32,
     sched: Option<Schedule>,
-    /// The messages in send order, once [`Batch::reorder`] moved them.
-    shaped: Option<Vec<u8>>,
+    /// The first failure to write to a memory file (reported by [`Batch::send`]).
+    failed: Option<std::io::Error>,
+}
+
+/// Bytes moved out of memory, to a memory file made when first needed (kept in memory
+/// when none can be made).
+enum Spool {
+    Empty,
+    File(Spill),
+    Mem(Vec<u8>),
+}
+
+impl Spool {
+    fn len(&self) -> u64 {
+        match self {
+            Spool::Empty => 0,
+            Spool::File(f) => f.len(),
+            Spool::Mem(v) => v.len() as u64,
+        }
+    }
+
+    fn append(&mut self, b: &[u8]) -> std::io::Result<()> {
+        if let Spool::Empty = self {
+            *self = match Spill::new(c"nft-batch") {
+                Some(f) => Spool::File(f),
+                None => Spool::Mem(Vec::new()),
+            };
+        }
+        match self {
+            Spool::Empty => Ok(()),
+            Spool::File(f) => f.append(b),
+            Spool::Mem(v) => {
+                v.extend_from_slice(b);
+                Ok(())
+            }
+        }
+    }
+
+    /// Fill `buf` from `off`: the spooled part first, then `tail` (what is still in memory).
+    fn read_at(&self, tail: &[u8], buf: &mut [u8], off: u64) -> std::io::Result<()> {
+        let spooled = self.len();
+        let mut done = 0;
+        if off < spooled {
+            let n = ((spooled - off) as usize).min(buf.len());
+            match self {
+                Spool::Empty => {}
+                Spool::File(f) => f.read_at(&mut buf[..n], off)?,
+                Spool::Mem(v) => buf[..n].copy_from_slice(&v[off as usize..off as usize + n]),
+            }
+            done = n;
+        }
+        if done < buf.len() {
+            let at = (off + done as u64 - spooled) as usize;
+            let src = tail
+                .get(at..at + buf.len() - done)
+                .ok_or(std::io::ErrorKind::UnexpectedEof)?;
+            buf[done..].copy_from_slice(src);
+        }
+        Ok(())
+    }
+}
+
+/// The bytes handed to the kernel.
+enum Wire {
+    Mem(Vec<u8>),
+    Map(Mapped),
+}
+
+impl Wire {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Wire::Mem(v) => v,
+            Wire::Map(m) => m.bytes(),
+        }
+    }
+}
+
+/// One message's source spans, as read back from the span log.
+struct Marks {
+    cmd_span: Span,
+    /// Top-level attribute type → source span.
+    spans: Vec<(u16, Span)>,
+    /// Rule expression / element spans, in order.
+    list: Vec<Span>,
 }
 
 impl Batch {
@@ -76,14 +160,17 @@ impl Batch {
             None => w.batch_marker(NFNL_MSG_BATCH_BEGIN, first_seq),
         }
         Batch {
+            head: w.len(),
+            failed: None,
             w,
-            entries: Vec::new(),
-            spans: Vec::new(),
-            list_spans: Vec::new(),
+            bytes: Spool::Empty,
+            lens: Vec::new(),
+            marks: Vec::new(),
+            marks_out: Spool::Empty,
+            mark_at: Vec::new(),
             begin_seq: first_seq,
             next_seq: first_seq.wrapping_add(1),
             sched: shaping_enabled().then(Schedule::new),
-            shaped: None,
         }
     }
 
@@ -95,11 +182,11 @@ impl Batch {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.lens.is_empty()
     }
 
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.lens.len()
     }
 
     /// The table's chains as the kernel has them and those with anonymous sets (see
@@ -139,43 +226,54 @@ impl Batch {
         }
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1);
-        let start = out.emit(&mut self.w, seq);
-        let offset = start.offset();
-        let (spans_at, list_at) = (self.spans.len() as u32, self.list_spans.len() as u32);
-        self.spans.extend_from_slice(&out.spans);
-        self.list_spans.extend_from_slice(&out.list_spans);
-        self.entries.push(Entry {
-            seq,
-            offset,
-            len: (self.w.len() - offset) as u32,
-            msg: out.msg,
-            spans_at,
-            n_spans: out.spans.len() as u32,
-            list_at,
-            n_list: out.list_spans.len() as u32,
-            cmd_span: out.cmd_span,
-        });
+        let start = out.emit(&mut self.w, seq).offset();
+        self.lens.push((self.w.len() - start) as u32);
+        if self.w.len() >= SPOOL_AT {
+            if let Err(e) = self.bytes.append(self.w.as_bytes()) {
+                self.failed.get_or_insert(e);
+            }
+            self.w.clear();
+        }
+        self.mark_at
+            .push(self.marks_out.len() + self.marks.len() as u64);
+        let m = &mut self.marks;
+        for v in [out.cmd_span.lo, out.cmd_span.hi] {
+            m.extend_from_slice(&v.to_ne_bytes());
+        }
+        m.extend_from_slice(&(out.spans.len() as u32).to_ne_bytes());
+        m.extend_from_slice(&(out.list_spans.len() as u32).to_ne_bytes());
+        for (k, s) in &out.spans {
+            for v in [u32::from(*k), s.lo, s.hi] {
+                m.extend_from_slice(&v.to_ne_bytes());
+            }
+        }
+        for s in &out.list_spans {
+            for v in [s.lo, s.hi] {
+                m.extend_from_slice(&v.to_ne_bytes());
+            }
+        }
+        if self.marks.len() >= SPOOL_AT {
+            if let Err(e) = self.marks_out.append(&self.marks) {
+                self.failed.get_or_insert(e);
+            }
+            self.marks.clear();
+        }
     }
 
     /// Send the batch; return the kernel's errors as error records, in message order, or
     /// [`Sent::Restart`] when the ruleset moved past the batch's generation (nothing ran).
     pub fn send(mut self, sock: &mut Socket, check: bool) -> Result<Sent, nfnl::Error> {
-        self.reorder();
-        if !check {
-            let end = self.next_seq;
-            match self.shaped.as_mut() {
-                Some(b) => {
-                    let mut w = Writer::new();
-                    w.batch_marker(NFNL_MSG_BATCH_END, end);
-                    b.extend_from_slice(w.as_bytes());
-                }
-                None => self.w.batch_marker(NFNL_MSG_BATCH_END, end),
-            }
+        if let Some(e) = self.failed.take() {
+            return Err(e.into());
         }
+        let front = self.sched.take().map(|s| self.front_of(s));
+        crate::memstat::mark("front");
+        let wire = self.assemble(front.as_deref(), check)?;
+        crate::memstat::mark("assembled");
         // Room for every ack (nftables sizes its receive buffer the same way).
-        sock.set_recv_buffer((self.entries.len() + 2) * 1024 + (1 << 16));
-        let _ = self.begin_seq;
-        let mut errors = sock.batch(self.bytes(), |_| {})?;
+        sock.set_recv_buffer((self.lens.len() + 2) * 1024 + (1 << 16));
+        let mut errors = sock.batch(wire.bytes(), |_| {})?;
+        crate::memstat::mark("sendmsg");
         if errors
             .iter()
             .any(|e| e.seq == self.begin_seq && e.errno == libc::ERESTART)
@@ -183,134 +281,236 @@ impl Batch {
             return Ok(Sent::Restart);
         }
         errors.sort_by_key(|e| e.seq.wrapping_sub(self.begin_seq));
-        Ok(Sent::Done(errors.iter().map(|e| self.record(e)).collect()))
+        let at = self.wire_offsets(front.as_deref(), &errors);
+        let recs = errors
+            .iter()
+            .zip(at)
+            .map(|(e, at)| self.record(e, at.and_then(|a| wire.bytes().get(a..))))
+            .collect();
+        Ok(Sent::Done(recs))
     }
 
-    /// Lay the messages out in the schedule's order (their offsets follow them): the first
-    /// group is copied aside, the rest moved to the end of the buffer in place (last first),
-    /// and the first group copied in before it, so the batch is never held twice.
-    fn reorder(&mut self) {
-        let Some(sched) = self.sched.take() else {
-            return;
-        };
+    /// Which messages go first (the schedule is dropped here, before the batch is laid out);
+    /// `None`-like all-false when the input order already is the send order.
+    fn front_of(&self, sched: Schedule) -> Vec<bool> {
         let front = sched.front();
         if std::env::var_os("KROOT_NFT_SHAPE_STATS").is_some() {
             eprintln!(
                 "shape: {:?}, {} bytes, {} entries",
                 sched.stats(&sched.order()),
-                self.w.len(),
-                self.entries.len()
+                self.bytes.len() + self.w.len() as u64,
+                self.lens.len()
             );
         }
-        drop(sched);
-        // Already in order when no message after a back one goes to the front.
-        let first_back = front.iter().position(|f| !f).unwrap_or(front.len());
-        if front[first_back..].iter().all(|f| !f) {
-            return;
+        front
+    }
+
+    /// The messages in send order: the front group, then the rest, each in input order.
+    fn send_order<'f>(&self, front: Option<&'f [bool]>) -> impl Iterator<Item = usize> + 'f {
+        let n = self.lens.len();
+        let is_front = move |i: usize| front.is_some_and(|f| f.get(i).copied().unwrap_or(false));
+        (0..n)
+            .filter(move |i| is_front(*i))
+            .chain((0..n).filter(move |i| !is_front(*i)))
+    }
+
+    /// The batch bytes in send order, BATCH_END appended unless checking.
+    fn assemble(&mut self, front: Option<&[bool]>, check: bool) -> std::io::Result<Wire> {
+        let head = self.head;
+        let mut end = Writer::new();
+        if !check {
+            end.batch_marker(NFNL_MSG_BATCH_END, self.next_seq);
         }
-        let Some(base) = self.entries.first().map(|e| e.offset) else {
-            return;
+        let reorder = front.is_some_and(|f| {
+            let first_back = f.iter().position(|x| !x).unwrap_or(f.len());
+            f[first_back..].iter().any(|x| *x)
+        });
+        let spooled = std::mem::replace(&mut self.bytes, Spool::Empty);
+        let tail = std::mem::take(&mut self.w).into_bytes();
+        if !reorder {
+            match spooled {
+                Spool::Empty => {
+                    let mut v = tail;
+                    v.extend_from_slice(end.as_bytes());
+                    return Ok(Wire::Mem(v));
+                }
+                Spool::File(mut f) => {
+                    f.append(&tail)?;
+                    drop(tail);
+                    f.append(end.as_bytes())?;
+                    if let Some(m) = f.map(true) {
+                        return Ok(Wire::Map(m));
+                    }
+                    return Err(std::io::Error::last_os_error());
+                }
+                Spool::Mem(mut v) => {
+                    v.extend_from_slice(&tail);
+                    v.extend_from_slice(end.as_bytes());
+                    return Ok(Wire::Mem(v));
+                }
+            }
+        }
+        let total = spooled.len() + tail.len() as u64 + end.len() as u64;
+        let mut out = match (&spooled, Spill::new(c"nft-batch-sent")) {
+            (Spool::File(_), Some(f)) => Spool::File(f),
+            _ => Spool::Mem(Vec::with_capacity(total as usize)),
         };
-        let mut buf = std::mem::take(&mut self.w).into_bytes();
-        let front_bytes: usize = self
-            .entries
-            .iter()
-            .zip(&front)
-            .filter(|(_, f)| **f)
-            .map(|(e, _)| e.len as usize)
-            .sum();
-        let mut aside = Vec::with_capacity(front_bytes);
-        for (e, _) in self.entries.iter_mut().zip(&front).filter(|(_, f)| **f) {
-            let off = base + aside.len();
-            aside.extend_from_slice(&buf[e.offset..e.offset + e.len as usize]);
-            e.offset = off;
+        // Runs of messages adjacent in the input are copied together.
+        let mut offsets = Vec::with_capacity(self.lens.len());
+        let mut off = head as u64;
+        for l in &self.lens {
+            offsets.push(off);
+            off += u64::from(*l);
         }
-        let mut wp = buf.len();
-        for (e, _) in self
-            .entries
-            .iter_mut()
-            .zip(&front)
-            .rev()
-            .filter(|(_, f)| !**f)
-        {
-            wp -= e.len as usize;
-            buf.copy_within(e.offset..e.offset + e.len as usize, wp);
-            e.offset = wp;
+        let mut buf = vec![0u8; SPOOL_AT];
+        let mut run: Option<(u64, u64)> = Some((0, head as u64));
+        let mut flush = |run: (u64, u64), out: &mut Spool| -> std::io::Result<()> {
+            let (mut at, end) = run;
+            while at < end {
+                let n = ((end - at) as usize).min(buf.len());
+                spooled.read_at(&tail, &mut buf[..n], at)?;
+                out.append(&buf[..n])?;
+                at += n as u64;
+            }
+            Ok(())
+        };
+        for i in self.send_order(front) {
+            let (o, l) = (offsets[i], u64::from(self.lens[i]));
+            run = match run {
+                Some((a, b)) if b == o => Some((a, b + l)),
+                Some(r) => {
+                    flush(r, &mut out)?;
+                    Some((o, o + l))
+                }
+                None => Some((o, o + l)),
+            };
         }
-        buf[base..base + front_bytes].copy_from_slice(&aside);
-        self.shaped = Some(buf);
+        if let Some(r) = run {
+            flush(r, &mut out)?;
+        }
+        drop(offsets);
+        drop(tail);
+        drop(spooled);
+        out.append(end.as_bytes())?;
+        match out {
+            Spool::File(f) => f
+                .map(true)
+                .map(Wire::Map)
+                .ok_or_else(std::io::Error::last_os_error),
+            Spool::Mem(v) => Ok(Wire::Mem(v)),
+            Spool::Empty => Ok(Wire::Mem(Vec::new())),
+        }
     }
 
-    /// The batch bytes as they will be sent.
-    fn bytes(&self) -> &[u8] {
-        match &self.shaped {
-            Some(b) => b,
-            None => self.w.as_bytes(),
+    /// Where each error's message sits in the sent bytes (`None` for sequence numbers that
+    /// are not a message of the batch).
+    fn wire_offsets(&self, front: Option<&[bool]>, errors: &[KernelError]) -> Vec<Option<usize>> {
+        let want: Vec<Option<usize>> = errors.iter().map(|e| self.index_of(e.seq)).collect();
+        let mut at = vec![None; self.lens.len()];
+        if want.iter().any(Option::is_some) {
+            let mut pos = self.head;
+            for i in self.send_order(front) {
+                at[i] = Some(pos);
+                pos += self.lens[i] as usize;
+            }
         }
+        want.iter().map(|w| w.and_then(|i| at[i])).collect()
     }
 
-    fn record(&self, e: &KernelError) -> ErrorRecord {
+    fn index_of(&self, seq: u32) -> Option<usize> {
+        let i = seq.wrapping_sub(self.begin_seq).checked_sub(1)? as usize;
+        (i < self.lens.len()).then_some(i)
+    }
+
+    fn record(&self, e: &KernelError, bytes: Option<&[u8]>) -> ErrorRecord {
         let msg = format!(
             "Could not process rule: {}",
             kcommon::errno::strerror(e.errno)
         );
-        let Ok(i) = self.entries.binary_search_by_key(&e.seq, |x| x.seq) else {
+        let (Some(i), Some(bytes)) = (self.index_of(e.seq), bytes) else {
             return ErrorRecord::bare(msg);
         };
-        let entry = &self.entries[i];
+        let Some(marks) = self.marks_of(i) else {
+            return ErrorRecord::bare(msg);
+        };
+        let bytes = bytes.get(..self.lens[i] as usize).unwrap_or(bytes);
         let span = e
             .offset
-            .and_then(|off| self.span_at(entry, off as usize))
+            .and_then(|off| span_at(bytes, &marks, off as usize))
             .filter(|s| !s.is_none())
-            .unwrap_or(entry.cmd_span);
+            .unwrap_or(marks.cmd_span);
         ErrorRecord::new(span, msg)
     }
 
-    /// The source span of the attribute at `off` bytes into a message.
-    fn span_at(&self, entry: &Entry, off: usize) -> Option<Span> {
-        let bytes = self
-            .bytes()
-            .get(entry.offset..entry.offset + entry.len as usize)?;
-        let base = NLMSG_HDRLEN + NFGENMSG_LEN;
-        let list_attr = match entry.msg {
-            NFT_MSG_NEWRULE => Some(NFTA_RULE_EXPRESSIONS),
-            NFT_MSG_NEWSETELEM | NFT_MSG_DELSETELEM | NFT_MSG_DESTROYSETELEM => {
-                Some(NFTA_SET_ELEM_LIST_ELEMENTS)
-            }
-            _ => None,
+    /// Message `i`'s spans, read back from the span log.
+    fn marks_of(&self, i: usize) -> Option<Marks> {
+        let at = *self.mark_at.get(i)?;
+        let read = |off: u64, n: usize| -> Option<Vec<u32>> {
+            let mut b = vec![0u8; n * 4];
+            self.marks_out.read_at(&self.marks, &mut b, off).ok()?;
+            Some(
+                b.chunks_exact(4)
+                    .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
+                    .collect(),
+            )
         };
-        let mut pos = base;
-        for a in AttrIter::new(bytes.get(base..)?) {
-            let a = a.ok()?;
-            let total = (4 + a.value.len() + 3) & !3;
-            if off >= pos && off < pos + total {
-                if Some(a.kind) == list_attr && off >= pos + 4 {
-                    let mut p = pos + 4;
-                    for (i, el) in AttrIter::new(a.value).enumerate() {
-                        let el = el.ok()?;
-                        let t = (4 + el.value.len() + 3) & !3;
-                        if off >= p && off < p + t {
-                            if i >= entry.n_list as usize {
-                                return None;
-                            }
-                            return self.list_spans.get(entry.list_at as usize + i).copied();
-                        }
-                        p += t;
-                    }
-                    return None;
-                }
-                let at = entry.spans_at as usize;
-                return self
-                    .spans
-                    .get(at..at + entry.n_spans as usize)?
-                    .iter()
-                    .find(|(k, _)| *k == a.kind)
-                    .map(|(_, s)| *s);
-            }
-            pos += total;
-        }
-        None
+        let h = read(at, 4)?;
+        let (ns, nl) = (h[2] as usize, h[3] as usize);
+        let body = read(at + 16, ns * 3 + nl * 2)?;
+        let (s, l) = body.split_at(ns * 3);
+        Some(Marks {
+            cmd_span: Span { lo: h[0], hi: h[1] },
+            spans: s
+                .chunks_exact(3)
+                .map(|c| (c[0] as u16, Span { lo: c[1], hi: c[2] }))
+                .collect(),
+            list: l
+                .chunks_exact(2)
+                .map(|c| Span { lo: c[0], hi: c[1] })
+                .collect(),
+        })
     }
+}
+
+/// The source span of the attribute at `off` bytes into a message.
+fn span_at(bytes: &[u8], marks: &Marks, off: usize) -> Option<Span> {
+    let msg = bytes
+        .get(4..6)
+        .map(|t| u16::from_ne_bytes([t[0], t[1]]) as u8)?;
+    let base = NLMSG_HDRLEN + NFGENMSG_LEN;
+    let list_attr = match msg {
+        NFT_MSG_NEWRULE => Some(NFTA_RULE_EXPRESSIONS),
+        NFT_MSG_NEWSETELEM | NFT_MSG_DELSETELEM | NFT_MSG_DESTROYSETELEM => {
+            Some(NFTA_SET_ELEM_LIST_ELEMENTS)
+        }
+        _ => None,
+    };
+    let mut pos = base;
+    for a in AttrIter::new(bytes.get(base..)?) {
+        let a = a.ok()?;
+        let total = (4 + a.value.len() + 3) & !3;
+        if off >= pos && off < pos + total {
+            if Some(a.kind) == list_attr && off >= pos + 4 {
+                let mut p = pos + 4;
+                for (i, el) in AttrIter::new(a.value).enumerate() {
+                    let el = el.ok()?;
+                    let t = (4 + el.value.len() + 3) & !3;
+                    if off >= p && off < p + t {
+                        return marks.list.get(i).copied();
+                    }
+                    p += t;
+                }
+                return None;
+            }
+            return marks
+                .spans
+                .iter()
+                .find(|(k, _)| *k == a.kind)
+                .map(|(_, s)| *s);
+        }
+        pos += total;
+    }
+    None
 }
 
 /// `KROOT_NFT_SHAPE=0` sends the messages in input order (for measurements and comparisons).

@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use std::io::{Read, Write};
 
 use crate::erec::Input;
+use crate::source::Source;
 
 /// Output and behaviour switches.
 #[derive(Debug, Clone, Default)]
@@ -367,19 +368,15 @@ fn help(prog: &str, out: &mut dyn Write) {
 }
 
 /// Read the `-f` input: `-` is stdin, named `/dev/stdin` in messages.
-fn read_input(file: &str, stdin: &mut dyn Read, err: &mut dyn Write) -> Option<Input> {
-    let (name, res) = if file == "-" {
-        let mut s = Vec::new();
-        let r = stdin.read_to_end(&mut s).map(|_| s);
-        ("/dev/stdin".to_string(), r)
+fn read_input(file: &str, stdin: &mut dyn Read, err: &mut dyn Write) -> Option<Source> {
+    let res = if file == "-" {
+        Source::read("/dev/stdin".to_string(), stdin)
     } else {
-        (file.to_string(), std::fs::read(file))
+        std::fs::File::open(file).and_then(|mut f| Source::read(file.to_string(), &mut f))
     };
+    let name = if file == "-" { "/dev/stdin" } else { file };
     match res {
-        Ok(bytes) => Some(Input {
-            name: Some(name),
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }),
+        Ok(source) => Some(source),
         Err(e) if e.raw_os_error() == Some(libc::EISDIR) => {
             let _ = writeln!(err, "input in flex scanner failed");
             None
@@ -431,10 +428,11 @@ pub fn main_with(
             Some(i) => i,
             None => return 1,
         },
-        _ => Input {
+        _ => Source::in_memory(Input {
             name: None,
             text: words.join(" "),
-        },
+        }),
     };
+    crate::memstat::mark("input");
     crate::run::run(&input, &opts, out, err)
 }

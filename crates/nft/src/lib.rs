@@ -6,6 +6,8 @@
 //!
 //! - [`cli`]: getopt_long-compatible options; `-f FILE`, `-f -` (named `/dev/stdin`), or the
 //!   command words joined by spaces.
+//! - [`source`]: the input text; `-f` input is spilled to a sealed memory file, read through
+//!   a mapping whose passed pages are dropped, and read back for error lines.
 //! - [`syntax`]: lexer and recursive-descent parser → [`ast::Cmd`]s with byte spans; bison's
 //!   error wording; `define`/`$var`.
 //! - [`eval`]: per command, against a [`eval::Scope`] (the kernel's tables and sets as the
@@ -29,9 +31,12 @@ pub mod erec;
 pub mod eval;
 pub mod linearize;
 pub mod list;
+pub mod memstat;
 pub mod print;
 pub mod run;
 pub mod schedule;
+pub mod source;
+mod spill;
 pub mod syntax;
 
 use std::ffi::OsString;

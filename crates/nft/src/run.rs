@@ -13,9 +13,10 @@ use nfnl::Socket;
 use crate::ast::*;
 use crate::batch::{Batch, Sent};
 use crate::cli::Opts;
-use crate::erec::{print_all, ErrorRecord, Input};
+use crate::erec::{print_all, ErrorRecord};
 use crate::eval::{eval_cmd, RuleRef, Scope, SetInfo};
 use crate::linearize::linearize;
+use crate::source::Source;
 use crate::syntax::{parse, parse_each, parser::MAX_ERRORS};
 
 /// What the first pass over the input learns: the tables the commands work on (and those
@@ -36,11 +37,13 @@ struct Outline {
 /// the syntax and outlines the input (parsing is cheap), the second parses again and
 /// evaluates and linearises command by command into the batch, dropping each command's
 /// syntax tree as soon as its messages are built.
-pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+pub fn run(input: &Source, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let mut outline = Outline::default();
     let mut any = false;
-    let syntax_errors = parse_each(&input.text, |c, span| {
+    let mut mark = 0;
+    let syntax_errors = parse_each(input.text(), |c, span| {
         any = true;
+        input.passed(span.lo as usize, &mut mark);
         let (t, need_rules) = cmd_table(&c);
         if let Some(t) = t {
             if need_rules {
@@ -58,8 +61,10 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
         }
         true
     });
+    input.release_all();
+    crate::memstat::mark("pass1");
     if !syntax_errors.is_empty() {
-        print_all(err, input, &syntax_errors);
+        print_all(err, &input.input_for(&syntax_errors), &syntax_errors);
         return 1;
     }
     if !any {
@@ -89,7 +94,10 @@ pub fn run(input: &Input, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write)
             }
         }
     }
-    crate::list::run_lists(&mut sock, &outline.lists, opts, input, out, err)
+    if outline.lists.is_empty() {
+        return 0;
+    }
+    crate::list::run_lists(&mut sock, &outline.lists, opts, &input.whole(), out, err)
 }
 
 /// How often a batch is rebuilt because the ruleset changed under it before giving up.
@@ -107,7 +115,7 @@ enum Applied {
 /// One round: read the kernel view the commands need (one generation), evaluate and
 /// linearise every command into a batch bound to that generation, send it.
 fn apply(
-    input: &Input,
+    input: &Source,
     opts: &Opts,
     outline: &Outline,
     sock: &mut Socket,
@@ -142,6 +150,7 @@ fn apply(
             }
         }
     }
+    crate::memstat::mark("scope");
     let seq = sock.next_seq();
     let mut batch = Batch::at_generation(seq, generation);
     for (fam, name) in &known.absent {
@@ -157,7 +166,9 @@ fn apply(
     // `--debug=netlink` text, shown once the whole input evaluated (as nft builds its
     // batch only then).
     let mut debug = String::new();
-    parse_each(&input.text, |mut cmd, span| {
+    let mut mark = 0;
+    parse_each(input.text(), |mut cmd, span| {
+        input.passed(span.lo as usize, &mut mark);
         if matches!(cmd, Cmd::List(_)) {
             return true;
         }
@@ -187,8 +198,11 @@ fn apply(
         }
         true
     });
+    input.release_all();
+    drop(scope);
+    crate::memstat::mark("pass2");
     if !errors.is_empty() {
-        print_all(err, input, &errors);
+        print_all(err, &input.input_for(&errors), &errors);
         return Applied::Failed(1);
     }
     let sent = if batch.is_empty() {
@@ -196,6 +210,7 @@ fn apply(
     } else {
         batch.send(sock, opts.check)
     };
+    crate::memstat::mark("sent");
     if matches!(sent, Ok(Sent::Restart)) {
         return Applied::Restart;
     }
@@ -204,7 +219,7 @@ fn apply(
         Ok(Sent::Restart) => Applied::Restart,
         Ok(Sent::Done(errs)) if errs.is_empty() => Applied::Done,
         Ok(Sent::Done(errs)) => {
-            print_all(err, input, &errs);
+            print_all(err, &input.input_for(&errs), &errs);
             Applied::Failed(1)
         }
         Err(e) => {

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+//! Large load data kept out of the heap: anonymous memory files (memfd) written with `write`
+//! and read back with `pread`, and read-only mappings of them whose pages are dropped from the
+//! resident set once passed (the input text) or live only while the batch is sent.
+//!
+//! A mapped file is sealed first (no write, grow or shrink), so the bytes under a mapping can
+//! never change or vanish while it is borrowed.
+
+use std::fs::File;
+use std::io::Write;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::os::unix::fs::FileExt;
+
+/// An anonymous file, written at its end.
+pub struct Spill {
+    file: File,
+    len: u64,
+}
+
+impl Spill {
+    /// A new, empty memory file (`None` where memfd_create is unavailable).
+    pub fn new(name: &std::ffi::CStr) -> Option<Spill> {
+        // SAFETY: memfd_create with a NUL-terminated name; the returned fd is ours alone.
+        let fd = unsafe {
+            libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC | libc::MFD_ALLOW_SEALING)
+        };
+        if fd < 0 {
+            return None;
+        }
+        // SAFETY: `fd` was just opened and is owned by nothing else.
+        let file = File::from(unsafe { OwnedFd::from_raw_fd(fd) });
+        Some(Spill { file, len: 0 })
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    /// Append `bytes`.
+    pub fn append(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_all(bytes)?;
+        self.len += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Fill `buf` from `offset`.
+    pub fn read_at(&self, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+        self.file.read_exact_at(buf, offset)
+    }
+
+    /// Seal the file and map it read-only (`None` for an empty file or when the kernel
+    /// refuses). With `populate`, every page is faulted in at once (for a buffer the kernel
+    /// reads whole right away).
+    pub fn map(self, populate: bool) -> Option<Mapped> {
+        use std::os::fd::AsRawFd;
+        let len = usize::try_from(self.len).ok().filter(|l| *l > 0)?;
+        let fd = self.file.as_raw_fd();
+        let seals =
+            libc::F_SEAL_SEAL | libc::F_SEAL_SHRINK | libc::F_SEAL_GROW | libc::F_SEAL_WRITE;
+        // SAFETY: fcntl on our own fd.
+        if unsafe { libc::fcntl(fd, libc::F_ADD_SEALS, seals) } != 0 {
+            return None;
+        }
+        let flags = libc::MAP_SHARED | if populate { libc::MAP_POPULATE } else { 0 };
+        // SAFETY: a fresh read-only shared mapping of a sealed file of `len` bytes.
+        let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, flags, fd, 0) };
+        if ptr == libc::MAP_FAILED {
+            return None;
+        }
+        Some(Mapped {
+            _file: self.file,
+            ptr: ptr.cast(),
+            len,
+        })
+    }
+}
+
+/// A sealed memory file mapped read-only: its bytes stay the same for the mapping's life.
+pub struct Mapped {
+    _file: File,
+    ptr: *const u8,
+    len: usize,
+}
+
+impl Mapped {
+    pub fn bytes(&self) -> &[u8] {
+        // SAFETY: `ptr..ptr+len` is a live read-only mapping of a file sealed against writes,
+        // growing and shrinking, so it stays valid and unchanged until `drop`.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
+    /// Drop the pages wholly inside `range` from the resident set. Their contents stay in
+    /// the file: touching them again reads them back.
+    pub fn release(&self, range: std::ops::Range<usize>) {
+        let page = page_size();
+        let lo = range.start.div_ceil(page) * page;
+        let hi = (range.end.min(self.len) / page) * page;
+        if hi > lo {
+            // SAFETY: MADV_DONTNEED on whole pages of our own shared file mapping only drops
+            // their page table entries; the data stays in the (sealed) file.
+            unsafe {
+                libc::madvise(
+                    self.ptr.add(lo) as *mut libc::c_void,
+                    hi - lo,
+                    libc::MADV_DONTNEED,
+                );
+            }
+        }
+    }
+}
+
+impl Drop for Mapped {
+    fn drop(&mut self) {
+        // SAFETY: unmapping exactly the mapping made in `Spill::map`; no borrow outlives self.
+        unsafe {
+            libc::munmap(self.ptr as *mut libc::c_void, self.len);
+        }
+    }
+}
+
+fn page_size() -> usize {
+    // SAFETY: sysconf has no preconditions.
+    let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    usize::try_from(p).ok().filter(|p| *p > 0).unwrap_or(4096)
+}
