@@ -62,8 +62,30 @@ impl Proto {
         }
     }
 
+    /// The protocol a header keyword names (only protocols with fields).
     pub fn from_name(s: &str) -> Option<Proto> {
-        FIELDS.iter().find(|f| f.proto.name() == s).map(|f| f.proto)
+        // Asked for every word that starts an expression: a match, not a scan of FIELDS.
+        let p = match s {
+            "ether" => Proto::Ether,
+            "ip" => Proto::Ip,
+            "ip6" => Proto::Ip6,
+            "icmp" => Proto::Icmp,
+            "icmpv6" => Proto::Icmpv6,
+            "tcp" => Proto::Tcp,
+            "udp" => Proto::Udp,
+            "sctp" => Proto::Sctp,
+            "th" => Proto::Th,
+            "esp" => Proto::Esp,
+            "ah" => Proto::Ah,
+            "comp" => Proto::Comp,
+            "udplite" => Proto::Udplite,
+            "dccp" => Proto::Dccp,
+            "igmp" => Proto::Igmp,
+            "arp" => Proto::Arp,
+            "vlan" => Proto::Vlan,
+            _ => return None,
+        };
+        FIELDS.iter().any(|f| f.proto == p).then_some(p)
     }
 
     pub fn base(self) -> Base {
@@ -216,13 +238,43 @@ pub static FIELDS: &[Field] = &[
 
 /// `proto field`, e.g. `field(Proto::Ip, "saddr")`.
 pub fn field(proto: Proto, name: &str) -> Option<&'static Field> {
-    FIELDS.iter().find(|f| f.proto == proto && f.name == name)
+    fields_of(proto)
+        .iter()
+        .find(|f| f.proto == proto && f.name == name)
 }
+
+/// The fields of one protocol (parsing asks several times per rule: a scan of its own
+/// entries, not of the whole table).
+fn fields_of(proto: Proto) -> &'static [Field] {
+    static GROUPS: std::sync::OnceLock<[(usize, usize); PROTOS]> = std::sync::OnceLock::new();
+    let groups = GROUPS.get_or_init(|| {
+        let mut g = [(0, 0); PROTOS];
+        // From a protocol's first entry to its last (lookups still check the protocol, so
+        // the table need not keep a protocol's entries together).
+        for (i, f) in FIELDS.iter().enumerate() {
+            if let Some(e) = g.get_mut(f.proto as usize) {
+                if e.1 == 0 {
+                    e.0 = i;
+                }
+                e.1 = i + 1;
+            }
+        }
+        g
+    });
+    match groups.get(proto as usize) {
+        Some(&(lo, hi)) => FIELDS.get(lo..hi).unwrap_or(&[]),
+        None => FIELDS,
+    }
+}
+
+/// Room for every [`Proto`] (one more than the last variant's number; any other falls
+/// back to the whole table).
+const PROTOS: usize = Proto::Vlan as usize + 1;
 
 /// A two-word field (`arp saddr ip` is `field2(Proto::Arp, "saddr", "ip")`), without
 /// building the `"saddr ip"` string.
 pub fn field2(proto: Proto, a: &str, b: &str) -> Option<&'static Field> {
-    FIELDS.iter().find(|f| {
+    fields_of(proto).iter().find(|f| {
         f.proto == proto
             && f.name.len() == a.len() + 1 + b.len()
             && f.name.starts_with(a)
@@ -341,4 +393,28 @@ pub fn ct_key(name: &str) -> Option<&'static CtKey> {
 
 pub fn ct_key_by_id(key: u32) -> Option<&'static CtKey> {
     CT_KEYS.iter().find(|c| c.key == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_agree_with_the_field_table() {
+        for f in FIELDS {
+            let first = FIELDS
+                .iter()
+                .find(|g| g.proto == f.proto && g.name == f.name);
+            assert_eq!(field(f.proto, f.name), first);
+            assert_eq!(Proto::from_name(f.proto.name()), Some(f.proto));
+            if let Some((a, b)) = f.name.split_once(' ') {
+                assert_eq!(field2(f.proto, a, b), Some(f));
+            }
+        }
+        for w in ["meta", "ct", "kube-proxy", "", "IP", "ip6x"] {
+            assert_eq!(Proto::from_name(w), None);
+        }
+        assert_eq!(field2(Proto::Arp, "saddr", "ipx"), None);
+        assert_eq!(field2(Proto::Ip, "saddr", "ip"), None);
+    }
 }
