@@ -35,6 +35,9 @@ use nfnl::nftables::{Data, Expr, Rule as KRule};
 
 use crate::linearize::{Body, Out};
 
+mod fx;
+use fx::{FxMap, FxSet};
+
 /// Object kinds inside a table.
 const K_TABLE: u8 = 0;
 const K_CHAIN: u8 = 1;
@@ -71,28 +74,28 @@ struct Access<'a> {
 
 #[derive(Default)]
 pub struct Schedule {
-    tables: HashMap<(u8, String), u32>,
+    tables: FxMap<(u8, String), u32>,
     /// The table of the previous message (most messages are in one table).
     last_table: Option<(u8, String, u32)>,
-    objs: HashMap<(u32, u8), HashMap<String, ObjState>>,
+    objs: FxMap<(u32, u8), FxMap<String, ObjState>>,
     /// Every message reads the barrier object; barriers write it.
     barrier: ObjState,
     deps: Vec<u32>,
     dep_start: Vec<u32>,
     seeds: Vec<u32>,
     /// Tables known not to exist before the batch.
-    fresh: HashSet<u32>,
+    fresh: FxSet<u32>,
     /// Tables whose chains are known (from the kernel, or new): which chains exist and which
     /// may hold rules with anonymous sets.
-    known: HashMap<u32, Known>,
+    known: FxMap<u32, Known>,
     /// Fresh tables where this batch names anonymous sets itself: the next number per
     /// template (`__set`, `__map`). A table leaves this map at the first message that could
     /// free or take such a name otherwise (then the kernel numbers, from where we left).
-    naming: HashMap<u32, Naming>,
+    naming: FxMap<u32, Naming>,
     /// Tables whose naming stops after the current message.
     naming_off: Vec<u32>,
     /// Chains created in this batch in a fresh table: true while they have no rules.
-    empty_chains: HashMap<u32, HashMap<String, bool>>,
+    empty_chains: FxMap<u32, FxMap<String, bool>>,
     /// Anonymous sets this batch named itself.
     named: usize,
 }
@@ -126,6 +129,7 @@ impl Schedule {
         anon: HashSet<String>,
     ) {
         let tid = self.table_id(family, name);
+        let (chains, anon) = (chains.into_iter().collect(), anon.into_iter().collect());
         self.known.insert(tid, Known { chains, anon });
     }
 
@@ -452,7 +456,7 @@ impl Schedule {
 
 /// The state of one object (created on first use).
 fn obj<'m>(
-    objs: &'m mut HashMap<(u32, u8), HashMap<String, ObjState>>,
+    objs: &'m mut FxMap<(u32, u8), FxMap<String, ObjState>>,
     tid: u32,
     kind: u8,
     name: &str,
@@ -518,11 +522,11 @@ fn names_like_anon(name: &str) -> bool {
 /// Anonymous set numbering of one table, per template (`__set`, `__map`).
 #[derive(Default)]
 struct Naming {
-    pools: HashMap<String, Pool>,
+    pools: FxMap<String, Pool>,
     /// The anonymous sets (template, number) each existing chain's rules use.
-    chain_sets: HashMap<String, Vec<(String, u32)>>,
+    chain_sets: FxMap<String, Vec<(String, u32)>>,
     /// Chains this batch added binding rules to (their new sets' chains are not tracked).
-    bound_new: HashSet<String>,
+    bound_new: FxSet<String>,
 }
 
 impl Naming {
@@ -589,8 +593,8 @@ fn anon_number(name: &str) -> Option<(String, u32)> {
 /// What is known of a table's chains.
 #[derive(Default)]
 struct Known {
-    chains: HashSet<String>,
-    anon: HashSet<String>,
+    chains: FxSet<String>,
+    anon: FxSet<String>,
 }
 
 fn access<'a>(out: &'a Out, known: Option<&Known>) -> Access<'a> {
