@@ -49,4 +49,3 @@ impl std::hash::Hasher for Fx {
 
 pub type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
 pub type FxSet<K> = HashSet<K, std::hash::BuildHasherDefault<Fx>>;
-
