@@ -112,8 +112,13 @@ fn link_entry(ty: u16, data: &[u8]) -> Option<LinkEntry> {
     }
     let index = crate::attr::u32_at(data, 4);
     let flags = crate::attr::u32_at(data, 8);
-    let tb = Tb::parse(&data[16..]);
-    let name = tb.str(IFLA_IFNAME).unwrap_or("").to_string();
+    // the name is the first attribute the kernel writes: no `tb[]` of
+    // ~50 attributes per link for it (1000 links)
+    let name = crate::attr::iter(&data[16..])
+        .find(|(t, _)| *t == IFLA_IFNAME)
+        .map(|(_, v)| crate::attr::cstr(v))
+        .unwrap_or("")
+        .to_string();
     Some(LinkEntry { index, name, flags })
 }
 

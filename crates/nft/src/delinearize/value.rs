@@ -62,7 +62,9 @@ pub fn key_parts(type_id: u32, key_len: u32) -> Vec<Part> {
 /// Register bytes → a big-endian value of `part`'s width.
 pub fn value(part: &Part, reg: &[u8]) -> Value {
     let n = (part.bits.div_ceil(8) as usize).min(reg.len());
-    let mut data = reg[..n].to_vec();
+    // a few bytes: copied without a call to musl's memcpy
+    let mut data = Vec::with_capacity(n);
+    crate::print::sink::put_bytes(&mut data, &reg[..n]);
     // Strings are byte arrays, whatever the type's byte order says.
     let host =
         part.order == ByteOrder::Host && !matches!(part.dtype, Datatype::String | Datatype::IfName);

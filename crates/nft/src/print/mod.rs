@@ -9,7 +9,7 @@ pub mod json;
 mod lookup;
 mod names;
 pub mod prio;
-mod sink;
+pub(crate) mod sink;
 pub mod text;
 pub mod value;
 
@@ -317,7 +317,7 @@ fn chain_text(
     for r in rules {
         text::rule_line(w, &delinearize::rule(t, r), o)?;
     }
-    writeln!(w, "\t}}")
+    w.write_all(b"\t}\n")
 }
 
 /// Every chain of the table with its rules, streamed from the kernel.

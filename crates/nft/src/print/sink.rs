@@ -12,15 +12,19 @@
 /// Append `v`.
 #[inline]
 pub fn put(out: &mut String, v: &str) {
-    let s = v.as_bytes();
+    // SAFETY: `v` is UTF-8 and is appended whole, so `out` stays UTF-8.
+    put_bytes(unsafe { out.as_mut_vec() }, v.as_bytes());
+}
+
+/// Append the bytes `s` (register constants of a few bytes, as well).
+#[inline]
+pub fn put_bytes(buf: &mut Vec<u8>, s: &[u8]) {
     let n = s.len();
     if n > 32 {
-        out.push_str(v);
+        buf.extend_from_slice(s);
         return;
     }
-    out.reserve(n);
-    // SAFETY: `v` is UTF-8 and is appended whole, so `out` stays UTF-8.
-    let buf = unsafe { out.as_mut_vec() };
+    buf.reserve(n);
     let len = buf.len();
     // SAFETY: `reserve` made room for `n` more bytes after `len`; every store
     // lands in `len..len + n` and every load in `s`, because each pair of

@@ -419,11 +419,22 @@ fn handle(h: Option<u64>, o: &Opts) -> String {
 
 /// `chain NAME {` line, comment and base-chain line.
 pub fn chain_head(w: &mut dyn Write, c: &Chain, family: u8, o: &Opts) -> io::Result<()> {
-    write!(w, "\tchain {} {{{}", c.name, handle(c.handle, o))?;
-    if let Some(cm) = &c.comment {
-        write!(w, "\n\t\tcomment \"{cm}\"")?;
+    // the common case (a regular chain) in one piece, without core::fmt
+    let mut head = String::with_capacity(64);
+    put(&mut head, "\tchain ");
+    put(&mut head, &c.name);
+    put(&mut head, " {");
+    if let Some(h) = c.handle.filter(|_| o.handle) {
+        put(&mut head, " # handle ");
+        put_u64(&mut head, h);
     }
-    writeln!(w)?;
+    if let Some(cm) = &c.comment {
+        put(&mut head, "\n\t\tcomment \"");
+        put(&mut head, cm);
+        put_b(&mut head, b'"');
+    }
+    put_b(&mut head, b'\n');
+    w.write_all(head.as_bytes())?;
     if let Some(b) = &c.base {
         write!(w, "\t\ttype {} hook {}", b.kind, b.hook)?;
         match b.devices.len() {
