@@ -12,6 +12,7 @@ use nfnl::Socket;
 
 use crate::ast::*;
 use crate::batch::{Batch, Sent};
+use crate::cache::known::ChainKnowledge;
 use crate::cli::Opts;
 use crate::erec::{print_all, ErrorRecord};
 use crate::eval::{eval_cmd, RuleRef, Scope, SetInfo};
@@ -28,6 +29,9 @@ struct Outline {
     rules_of: HashSet<(Family, String)>,
     changes: bool,
     chain_flushes: usize,
+    /// The chains whose rules the input flushes or deletes, per table (not kept past
+    /// SHAPE_DUMP_MIN_FLUSHES: then every chain is read).
+    touched: HashMap<(Family, String), HashSet<String>>,
     lists: Vec<(Cmd, Span)>,
 }
 
@@ -54,6 +58,7 @@ pub fn run(input: &Source, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write
         if matches!(&c, Cmd::Flush(r) if r.kind == ObjKind::Chain) {
             outline.chain_flushes += 1;
         }
+        outline.touch(&c);
         if matches!(c, Cmd::List(_)) {
             outline.lists.push((c, span));
         } else {
@@ -260,54 +265,16 @@ fn load_scope(
             }
         }
         let need_rules = rules_of.contains(&(fam, name.clone()));
-        // Many flushes (kube-proxy's full resync): knowing which chains hold anonymous sets
-        // lets the schedule move the other flushes out of the binds' way.
-        let shape = outline.chain_flushes >= SHAPE_DUMP_MIN_FLUSHES;
-        if need_rules || shape {
+        let mut rules = Vec::new();
+        if need_rules {
             let chains = sock.nft_chains(f, Some(&name))?;
-            let rules = sock.nft_rules(f, Some(&name), None)?;
-            if shape {
-                let names = chains.iter().filter_map(|c| c.name.clone()).collect();
-                let anon = rules
-                    .iter()
-                    .filter(|r| r.expressions().iter().any(binds_anonymous))
-                    .filter_map(|r| r.chain.clone())
-                    .collect();
-                loaded.known.push((fam, name.clone(), names, anon));
-                // The anonymous sets each chain's rules use (unknown expressions: none of it).
-                let mut chain_sets = ChainSets::new();
-                let mut clear = true;
-                for r in &rules {
-                    for e in r.expressions() {
-                        let set = match e {
-                            nfnl::nftables::Expr::Lookup(l) => l.set.as_ref(),
-                            nfnl::nftables::Expr::Dynset(d) => d.set_name.as_ref(),
-                            nfnl::nftables::Expr::Objref(o) => o.set_name.as_ref(),
-                            nfnl::nftables::Expr::Other { .. } => {
-                                clear = false;
-                                None
-                            }
-                            _ => None,
-                        };
-                        if let (Some(set), Some(c)) =
-                            (set.filter(|n| n.starts_with("__")), &r.chain)
-                        {
-                            chain_sets.entry(c.clone()).or_default().push(set.clone());
-                        }
-                    }
-                }
-                if clear {
-                    loaded
-                        .names
-                        .push((fam, name.clone(), set_names.clone(), chain_sets));
-                }
-            }
-            if let (Some(t), true) = (scope.table_mut(fam, &name), need_rules) {
+            rules = sock.nft_rules(f, Some(&name), None)?;
+            if let Some(t) = scope.table_mut(fam, &name) {
                 for c in chains {
                     let Some(cn) = c.name else { continue };
                     t.chains.entry(cn).or_default().rules = Some(Vec::new());
                 }
-                for r in rules {
+                for r in &rules {
                     let (Some(cn), Some(h)) = (r.chain.as_ref(), r.handle) else {
                         continue;
                     };
@@ -317,31 +284,57 @@ fn load_scope(
                 }
             }
         }
+        // What the schedule needs of the table's chains (crate::schedule): every chain the
+        // input flushes or deletes rules of is read, so its anonymous sets are known.
+        let touched = outline.touched.get(&(fam, name.clone()));
+        let shape = outline.chain_flushes >= SHAPE_DUMP_MIN_FLUSHES;
+        if shape || touched.is_some() {
+            let k = match (need_rules, shape) {
+                (true, true) => ChainKnowledge::from_rules(
+                    scope
+                        .table_mut(fam, &name)
+                        .map(|t| t.chains.keys().cloned().collect::<Vec<_>>())
+                        .unwrap_or_default(),
+                    &rules,
+                ),
+                _ => ChainKnowledge::fetch(sock, f, &name, touched.filter(|_| !shape))?,
+            };
+            if let Some(chain_sets) = k.chain_sets {
+                loaded
+                    .names
+                    .push((fam, name.clone(), set_names, chain_sets));
+            }
+            loaded.known.push((fam, name.clone(), k.chains, k.anon));
+        }
     }
     Ok(loaded)
 }
 
-/// `flush chain` commands from which the load dumps the rules of existing tables for the
-/// schedule (below, the dump costs more than shaping saves: kube-proxy's 1% update at
-/// N=5000 flushes ~560 chains and binds ~50 sets; its full resync flushes 55,000).
+/// `flush chain` commands from which the load reads the rules of every chain of an existing
+/// table for the schedule instead of only the touched ones (kube-proxy's 1% update at N=5000
+/// flushes ~560 chains and binds ~50 sets; its full resync flushes 55,000).
 const SHAPE_DUMP_MIN_FLUSHES: usize = 2048;
 
-/// Whether a kernel rule expression uses an anonymous set (`__set…`/`__map…`; any name
-/// starting with `__` counts, to be safe).
-fn binds_anonymous(e: &nfnl::nftables::Expr) -> bool {
-    use nfnl::nftables::Expr;
-    let anon = |n: &Option<String>| n.as_deref().is_none_or(|n| n.starts_with("__"));
-    match e {
-        Expr::Lookup(l) => anon(&l.set),
-        Expr::Dynset(d) => anon(&d.set_name),
-        Expr::Objref(o) => o.set_name.is_some() && anon(&o.set_name),
-        Expr::Other { .. } => true,
-        _ => false,
+impl Outline {
+    /// Note the chain whose rules `c` flushes or deletes (the load reads their rules).
+    fn touch(&mut self, c: &Cmd) {
+        let (Cmd::Flush(r) | Cmd::Delete(r) | Cmd::Destroy(r)) = c else {
+            return;
+        };
+        if !matches!(r.kind, ObjKind::Chain | ObjKind::Rule)
+            || self.chain_flushes >= SHAPE_DUMP_MIN_FLUSHES
+        {
+            return;
+        }
+        let (Some(t), Some(chain)) = (obj_table(r), &r.name) else {
+            return;
+        };
+        self.touched.entry(t).or_default().insert(chain.clone());
     }
 }
 
-/// What the load learnt beyond the scope: tables that do not exist, and for tables with many
-/// flushes, their chains and the chains with anonymous sets.
+/// What the load learnt beyond the scope: tables that do not exist, and for tables whose
+/// chains the input flushes or deletes, what [`ChainKnowledge`] read of them.
 #[derive(Default)]
 struct Loaded {
     absent: Vec<(Family, String)>,
