@@ -363,31 +363,35 @@ impl Batch {
             off += u64::from(*l);
         }
         let mut buf = vec![0u8; SPOOL_AT];
-        let mut run: Option<(u64, u64)> = Some((0, head as u64));
-        let mut flush = |run: (u64, u64), out: &mut Spool| -> std::io::Result<()> {
-            let (mut at, end) = run;
+        let copy = |(mut at, end): (u64, u64), buf: &mut [u8], out: &mut Spool| {
             while at < end {
                 let n = ((end - at) as usize).min(buf.len());
                 spooled.read_at(&tail, &mut buf[..n], at)?;
                 out.append(&buf[..n])?;
                 at += n as u64;
             }
-            Ok(())
+            std::io::Result::Ok(())
         };
-        for i in self.send_order(front) {
+        // A run: (start, end, whether it is of the second group). Once the second group is
+        // being copied, everything before the end of its last run is copied: those pages of
+        // the input-order file are freed, so the two files never hold the batch twice over.
+        let n_front = front.map_or(0, |f| f.iter().filter(|x| **x).count());
+        let mut run = (0, head as u64, false);
+        for (k, i) in self.send_order(front).enumerate() {
             let (o, l) = (offsets[i], u64::from(self.lens[i]));
-            run = match run {
-                Some((a, b)) if b == o => Some((a, b + l)),
-                Some(r) => {
-                    flush(r, &mut out)?;
-                    Some((o, o + l))
+            if run.1 == o {
+                run.1 += l;
+                continue;
+            }
+            copy((run.0, run.1), &mut buf, &mut out)?;
+            if run.2 {
+                if let Spool::File(f) = &spooled {
+                    f.discard_before(run.1);
                 }
-                None => Some((o, o + l)),
-            };
+            }
+            run = (o, o + l, k >= n_front);
         }
-        if let Some(r) = run {
-            flush(r, &mut out)?;
-        }
+        copy((run.0, run.1), &mut buf, &mut out)?;
         drop(offsets);
         drop(tail);
         drop(spooled);

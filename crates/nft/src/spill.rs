@@ -48,6 +48,24 @@ impl Spill {
         self.file.read_exact_at(buf, offset)
     }
 
+    /// Free the file's whole pages before byte `end` (they read as zeros afterwards).
+    pub fn discard_before(&self, end: u64) {
+        use std::os::fd::AsRawFd;
+        let page = page_size() as u64;
+        let hi = end.min(self.len) / page * page;
+        if let (true, Ok(len)) = (hi > 0, libc::off_t::try_from(hi)) {
+            // SAFETY: fallocate on our own fd; a failure only leaves the pages in place.
+            unsafe {
+                libc::fallocate(
+                    self.file.as_raw_fd(),
+                    libc::FALLOC_FL_PUNCH_HOLE | libc::FALLOC_FL_KEEP_SIZE,
+                    0,
+                    len,
+                );
+            }
+        }
+    }
+
     /// Seal the file and map it read-only (`None` for an empty file or when the kernel
     /// refuses). With `populate`, every page is faulted in at once (for a buffer the kernel
     /// reads whole right away).
