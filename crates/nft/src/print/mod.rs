@@ -314,10 +314,17 @@ fn chain_text(
     o: &Opts,
 ) -> io::Result<()> {
     text::chain_head(w, &delinearize::chain(t, c), t.family(), o)?;
+    // the chain's rule lines in one buffer, handed over in 32 KiB pieces
+    let mut lines = String::with_capacity(1 << 12);
     for r in rules {
-        text::rule_line(w, &delinearize::rule(t, r), o)?;
+        text::rule_line_to(&mut lines, &delinearize::rule(t, r), o);
+        if lines.len() >= 1 << 15 {
+            w.write_all(lines.as_bytes())?;
+            lines.clear();
+        }
     }
-    w.write_all(b"\t}\n")
+    lines.push_str("\t}\n");
+    w.write_all(lines.as_bytes())
 }
 
 /// Every chain of the table with its rules, streamed from the kernel.

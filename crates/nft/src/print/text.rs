@@ -461,14 +461,19 @@ pub fn chain_head(w: &mut dyn Write, c: &Chain, family: u8, o: &Opts) -> io::Res
 /// One rule line inside a chain, written whole (one `write_all`).
 pub fn rule_line(w: &mut dyn Write, r: &Rule, o: &Opts) -> io::Result<()> {
     let mut line = String::with_capacity(256);
-    put(&mut line, "\t\t");
-    rule_to(&mut line, r, o);
-    if let Some(h) = r.handle.filter(|_| o.handle) {
-        put(&mut line, " # handle ");
-        put_u64(&mut line, h);
-    }
-    put_b(&mut line, b'\n');
+    rule_line_to(&mut line, r, o);
     w.write_all(line.as_bytes())
+}
+
+/// [`rule_line`], appended to `out` (a chain's lines share one buffer).
+pub fn rule_line_to(out: &mut String, r: &Rule, o: &Opts) {
+    put(out, "\t\t");
+    rule_to(out, r, o);
+    if let Some(h) = r.handle.filter(|_| o.handle) {
+        put(out, " # handle ");
+        put_u64(out, h);
+    }
+    put_b(out, b'\n');
 }
 
 fn key_decl(k: &SetKey) -> String {
