@@ -20,10 +20,13 @@ impl Ctx<'_> {
         self.l3 = None;
         self.iiftype = false;
         self.vlan = false;
-        let stmts = std::mem::take(&mut rule.stmts);
-        let mut out = Vec::with_capacity(stmts.len() + 1);
+        // In place: the dependencies a statement needs are gathered aside (usually none,
+        // so nothing is allocated) and inserted before it.
+        let mut stmts = std::mem::take(&mut rule.stmts);
+        let mut deps = Vec::new();
         let mut terminal: Option<Span> = None;
-        for mut s in stmts {
+        let mut i = 0;
+        while let Some(s) = stmts.get_mut(i) {
             if let Some(t) = terminal {
                 return Err(ErrorRecord::new(
                     s.span,
@@ -31,13 +34,18 @@ impl Ctx<'_> {
                 )
                 .with_other(t));
             }
-            self.stmt(&mut s, &mut out)?;
-            if is_terminal(&s) {
+            self.stmt(s, &mut deps)?;
+            if is_terminal(s) {
                 terminal = Some(s.span);
             }
-            out.push(s);
+            if !deps.is_empty() {
+                let n = deps.len();
+                stmts.splice(i..i, deps.drain(..));
+                i += n;
+            }
+            i += 1;
         }
-        rule.stmts = out;
+        rule.stmts = stmts;
         Ok(())
     }
 

@@ -137,7 +137,7 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
     let tname = &cid.table.name;
     // Ids for anonymous sets come after the scope's; the scope is only read meanwhile.
     let counter = std::cell::Cell::new(scope.last_id());
-    let (exprs, anon) = {
+    let (exprs, spans, anon) = {
         let ro: &Scope = scope;
         let lookup = |n: &str| {
             ro.set(fam, tname, n)
@@ -154,6 +154,7 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
         }
         (
             std::mem::take(&mut lin.exprs),
+            std::mem::take(&mut lin.spans),
             std::mem::take(&mut lin.anon),
         )
     };
@@ -176,13 +177,7 @@ fn rule(scope: &mut Scope, r: &Rule, flags: u16, p: Placement, span: Span, v: &m
     if flags & NLM_F_REPLACE == 0 {
         k.id = Some(p.rule_id);
     }
-    let mut spans = Vec::with_capacity(exprs.len());
-    let mut ks = Vec::with_capacity(exprs.len());
-    for (e, s) in exprs {
-        ks.push(e);
-        spans.push(s);
-    }
-    k.exprs = Some(ks);
+    k.exprs = Some(exprs);
     if let Some(c) = &r.comment {
         k.set_comment(c);
     }

@@ -36,7 +36,9 @@ fn bytes_of(e: &Expr, fam: Family) -> u32 {
 pub struct RuleLin<'a> {
     pub family: Family,
     reg_low: u32,
-    pub exprs: Vec<(Expr_, Span)>,
+    pub exprs: Vec<Expr_>,
+    /// Where each of `exprs` came from.
+    pub spans: Vec<Span>,
     /// Anonymous sets the rule needs, created before it.
     pub anon: Vec<AnonSet>,
     pub set_id: &'a mut dyn FnMut() -> u32,
@@ -60,7 +62,9 @@ impl<'a> RuleLin<'a> {
         RuleLin {
             family,
             reg_low: 1,
-            exprs: Vec::new(),
+            // Room for a usual rule's expressions: no regrowth on the way.
+            exprs: Vec::with_capacity(8),
+            spans: Vec::with_capacity(8),
             anon: Vec::new(),
             set_id,
             set_ids,
@@ -98,7 +102,8 @@ impl<'a> RuleLin<'a> {
     }
 
     fn push(&mut self, e: Expr_, span: Span) {
-        self.exprs.push((e, span));
+        self.exprs.push(e);
+        self.spans.push(span);
     }
 
     pub fn stmt(&mut self, s: &Stmt) {
