@@ -75,6 +75,18 @@ fn table_id(t: &CachedTable) -> TableId {
 /// One kernel rule → an AST rule. Expressions delinearize cannot read make
 /// the rule print as nft prints what it does not understand.
 pub fn rule(t: &CachedTable, r: &nfnl::nftables::Rule) -> Rule {
+    let mut out = rule_body(t, r);
+    out.chain = Some(ChainId {
+        table: table_id(t),
+        name: r.chain.clone().unwrap_or_default(),
+        span: Span::NONE,
+    });
+    out
+}
+
+/// [`rule`] without the chain it belongs to (the text listing prints rules
+/// inside their chain's block: no two name strings per rule).
+pub fn rule_body(t: &CachedTable, r: &nfnl::nftables::Rule) -> Rule {
     let mut p = parse::Parser::new(t.family(), t);
     let mut bad = None;
     for x in r.expressions() {
@@ -95,11 +107,7 @@ pub fn rule(t: &CachedTable, r: &nfnl::nftables::Rule) -> Rule {
         ));
     }
     Rule {
-        chain: Some(ChainId {
-            table: table_id(t),
-            name: r.chain.clone().unwrap_or_default(),
-            span: Span::NONE,
-        }),
+        chain: None,
         handle: r.handle,
         position: None,
         index: None,

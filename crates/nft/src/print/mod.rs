@@ -317,7 +317,7 @@ fn chain_text(
     // the chain's rule lines in one buffer, handed over in 32 KiB pieces
     let mut lines = String::with_capacity(1 << 12);
     for r in rules {
-        text::rule_line_to(&mut lines, &delinearize::rule(t, r), o);
+        text::rule_line_to(&mut lines, &delinearize::rule_body(t, r), o);
         if lines.len() >= 1 << 15 {
             w.write_all(lines.as_bytes())?;
             lines.clear();
