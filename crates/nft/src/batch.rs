@@ -338,10 +338,10 @@ impl Batch {
                     f.append(&tail)?;
                     drop(tail);
                     f.append(end.as_bytes())?;
-                    if let Some(m) = f.map(true) {
-                        return Ok(Wire::Map(m));
-                    }
-                    return Err(std::io::Error::last_os_error());
+                    return match f.map(true) {
+                        Ok(m) => Ok(Wire::Map(m)),
+                        Err(f) => f.into_bytes().map(Wire::Mem),
+                    };
                 }
                 Spool::Mem(mut v) => {
                     v.extend_from_slice(&tail);
@@ -397,10 +397,10 @@ impl Batch {
         drop(spooled);
         out.append(end.as_bytes())?;
         match out {
-            Spool::File(f) => f
-                .map(true)
-                .map(Wire::Map)
-                .ok_or_else(std::io::Error::last_os_error),
+            Spool::File(f) => match f.map(true) {
+                Ok(m) => Ok(Wire::Map(m)),
+                Err(f) => f.into_bytes().map(Wire::Mem),
+            },
             Spool::Mem(v) => Ok(Wire::Mem(v)),
             Spool::Empty => Ok(Wire::Mem(Vec::new())),
         }

@@ -70,11 +70,13 @@ impl Source {
             }
         }
         let body = match spill.map(false) {
-            Some(m) => Body::Mapped(m),
-            None => Body::Mem(Input {
-                name: Some(name.clone()),
-                text: String::new(),
-            }),
+            Ok(m) => Body::Mapped(m),
+            // Empty, or the kernel would not seal or map it: the text in memory.
+            Err(spill) => Body::Mem(read_lossy(
+                name.clone(),
+                spill.into_bytes()?,
+                &mut std::io::empty(),
+            )?),
         };
         Ok(Source {
             name: Some(name),

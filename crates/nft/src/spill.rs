@@ -66,30 +66,40 @@ impl Spill {
         }
     }
 
-    /// Seal the file and map it read-only (`None` for an empty file or when the kernel
-    /// refuses). With `populate`, every page is faulted in at once (for a buffer the kernel
-    /// reads whole right away).
-    pub fn map(self, populate: bool) -> Option<Mapped> {
+    /// Seal the file and map it read-only (the file back for an empty file or when the
+    /// kernel refuses: [`Spill::into_bytes`] still has its bytes). With `populate`, every
+    /// page is faulted in at once (for a buffer the kernel reads whole right away).
+    pub fn map(self, populate: bool) -> Result<Mapped, Spill> {
         use std::os::fd::AsRawFd;
-        let len = usize::try_from(self.len).ok().filter(|l| *l > 0)?;
+        let Some(len) = usize::try_from(self.len).ok().filter(|l| *l > 0) else {
+            return Err(self);
+        };
         let fd = self.file.as_raw_fd();
         let seals =
             libc::F_SEAL_SEAL | libc::F_SEAL_SHRINK | libc::F_SEAL_GROW | libc::F_SEAL_WRITE;
         // SAFETY: fcntl on our own fd.
         if unsafe { libc::fcntl(fd, libc::F_ADD_SEALS, seals) } != 0 {
-            return None;
+            return Err(self);
         }
         let flags = libc::MAP_SHARED | if populate { libc::MAP_POPULATE } else { 0 };
         // SAFETY: a fresh read-only shared mapping of a sealed file of `len` bytes.
         let ptr = unsafe { libc::mmap(std::ptr::null_mut(), len, libc::PROT_READ, flags, fd, 0) };
         if ptr == libc::MAP_FAILED {
-            return None;
+            return Err(self);
         }
-        Some(Mapped {
+        Ok(Mapped {
             _file: self.file,
             ptr: ptr.cast(),
             len,
         })
+    }
+
+    /// The whole file in memory.
+    pub fn into_bytes(self) -> std::io::Result<Vec<u8>> {
+        let len = usize::try_from(self.len).map_err(|_| std::io::ErrorKind::OutOfMemory)?;
+        let mut v = vec![0u8; len];
+        self.file.read_exact_at(&mut v, 0)?;
+        Ok(v)
     }
 }
 
@@ -140,4 +150,53 @@ fn page_size() -> usize {
     // SAFETY: sysconf has no preconditions.
     let p = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
     usize::try_from(p).ok().filter(|p| *p > 0).unwrap_or(4096)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::fd::AsRawFd;
+
+    fn pattern(n: usize) -> Vec<u8> {
+        (0..n).map(|i| (i % 251) as u8).collect()
+    }
+
+    #[test]
+    fn mapped_bytes_survive_release() {
+        let data = pattern(3 * page_size() + 100);
+        let mut s = Spill::new(c"t").expect("memfd");
+        s.append(&data[..1000]).expect("append");
+        s.append(&data[1000..]).expect("append");
+        let m = s.map(false).ok().expect("mapped");
+        assert_eq!(m.bytes(), data);
+        m.release(0..usize::MAX);
+        assert_eq!(m.bytes(), data);
+    }
+
+    #[test]
+    fn unmappable_or_empty_files_give_their_bytes_back() {
+        let mut s = Spill::new(c"t").expect("memfd");
+        s.append(b"add table ip t\n").expect("append");
+        // No more seals allowed: map's F_ADD_SEALS fails, the bytes come back.
+        // SAFETY: fcntl on the test's own memfd.
+        unsafe { libc::fcntl(s.file.as_raw_fd(), libc::F_ADD_SEALS, libc::F_SEAL_SEAL) };
+        let s = s.map(true).err().expect("refused");
+        assert_eq!(s.into_bytes().expect("read"), b"add table ip t\n");
+        let empty = Spill::new(c"t").expect("memfd");
+        let empty = empty.map(false).err().expect("nothing to map");
+        assert_eq!(empty.into_bytes().expect("read"), b"");
+    }
+
+    #[test]
+    fn discard_frees_only_whole_pages_before_the_end() {
+        let page = page_size();
+        let data = pattern(3 * page);
+        let mut s = Spill::new(c"t").expect("memfd");
+        s.append(&data).expect("append");
+        s.discard_before(2 * page as u64 + 10);
+        let mut back = vec![1u8; 3 * page];
+        s.read_at(&mut back, 0).expect("read");
+        assert!(back[..2 * page].iter().all(|b| *b == 0));
+        assert_eq!(back[2 * page..], data[2 * page..]);
+    }
 }
