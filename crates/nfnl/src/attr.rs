@@ -156,6 +156,15 @@ pub fn append(v: &mut Vec<u8>, s: &[u8]) {
     }
 }
 
+/// `s` as an owned `String`, copied without a `memcpy` call when short (object names are
+/// copied into messages by the hundred thousand in a large load).
+pub fn own_str(s: &str) -> String {
+    let mut v = Vec::with_capacity(s.len());
+    append(&mut v, s.as_bytes());
+    // SAFETY: `v` holds exactly the bytes of `s`, which is UTF-8.
+    unsafe { String::from_utf8_unchecked(v) }
+}
+
 /// Copy `s` to `d`. Why: a batch is a few million short pieces (2-byte headers, 4-byte
 /// values, 10-70 byte names), and at opt-level "z" every `extend_from_slice` is a call to
 /// musl's x86_64 `memcpy` (`rep movsq` + `movsb`), slow for a few bytes: it was a quarter of

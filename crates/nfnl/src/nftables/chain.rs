@@ -40,8 +40,8 @@ impl Chain {
     pub fn new(family: u8, table: &str, name: &str) -> Self {
         Chain {
             family,
-            table: Some(table.to_string()),
-            name: Some(name.to_string()),
+            table: Some(crate::attr::own_str(table)),
+            name: Some(crate::attr::own_str(name)),
             ..Default::default()
         }
     }

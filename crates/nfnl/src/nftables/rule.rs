@@ -30,8 +30,8 @@ impl Rule {
     pub fn new(family: u8, table: &str, chain: &str) -> Self {
         Rule {
             family,
-            table: Some(table.to_string()),
-            chain: Some(chain.to_string()),
+            table: Some(crate::attr::own_str(table)),
+            chain: Some(crate::attr::own_str(chain)),
             ..Default::default()
         }
     }

@@ -76,8 +76,8 @@ impl Set {
     pub fn new(family: u8, table: &str, name: &str) -> Self {
         Set {
             family,
-            table: Some(table.to_string()),
-            name: Some(name.to_string()),
+            table: Some(crate::attr::own_str(table)),
+            name: Some(crate::attr::own_str(name)),
             ..Default::default()
         }
     }

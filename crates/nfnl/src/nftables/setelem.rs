@@ -97,8 +97,8 @@ impl SetElemList {
     pub fn new(family: u8, table: &str, set: &str) -> Self {
         SetElemList {
             family,
-            table: Some(table.to_string()),
-            set: Some(set.to_string()),
+            table: Some(crate::attr::own_str(table)),
+            set: Some(crate::attr::own_str(set)),
             ..Default::default()
         }
     }

@@ -23,7 +23,7 @@ impl Table {
     pub fn new(family: u8, name: &str) -> Self {
         Table {
             family,
-            name: Some(name.to_string()),
+            name: Some(crate::attr::own_str(name)),
             ..Default::default()
         }
     }

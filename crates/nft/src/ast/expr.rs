@@ -97,7 +97,9 @@ impl Value {
         let bytes = bits.div_ceil(8) as usize;
         let be = n.to_be_bytes();
         let data = if bytes <= 8 {
-            be[8 - bytes..].to_vec()
+            let mut v = Vec::with_capacity(bytes);
+            nfnl::attr::append(&mut v, &be[8 - bytes..]);
+            v
         } else {
             let mut v = vec![0; bytes - 8];
             v.extend_from_slice(&be);

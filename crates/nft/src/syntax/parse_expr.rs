@@ -131,7 +131,7 @@ impl<'a> Parser<'a> {
             }
             Tok::Quoted(s) => {
                 self.bump();
-                ExprKind::Literal(Literal::Str(s.to_string()))
+                ExprKind::Literal(Literal::Str(nfnl::attr::own_str(s)))
             }
             Tok::Punct("@") => {
                 self.bump();
@@ -315,7 +315,7 @@ impl<'a> Parser<'a> {
             }
             _ => {
                 self.bump();
-                Ok(ExprKind::Literal(Literal::Ident(w.to_string())))
+                Ok(ExprKind::Literal(Literal::Ident(nfnl::attr::own_str(w))))
             }
         }
     }

@@ -6,6 +6,7 @@ use super::keywords::is_keyword;
 use super::lexer::{Lexer, Tok, Token};
 use crate::ast::*;
 use crate::erec::ErrorRecord;
+use nfnl::attr::own_str;
 
 /// nftables stops after this many errors.
 pub const MAX_ERRORS: usize = 10;
@@ -276,8 +277,8 @@ impl<'a> Parser<'a> {
     /// A string (bison `string: STRING | QUOTED_STRING | ASTERISK_STRING`).
     pub fn string(&mut self) -> PResult<(String, Span)> {
         match *self.tok() {
-            Tok::Word(w) if !is_keyword(w) => Ok((w.to_string(), self.bump().span)),
-            Tok::Quoted(q) => Ok((q.to_string(), self.bump().span)),
+            Tok::Word(w) if !is_keyword(w) => Ok((own_str(w), self.bump().span)),
+            Tok::Quoted(q) => Ok((own_str(q), self.bump().span)),
             _ => Err(self.unexpected(&[
                 "string",
                 "quoted string",
@@ -290,7 +291,7 @@ impl<'a> Parser<'a> {
     pub fn any_word(&mut self) -> PResult<(String, Span)> {
         match self.tok() {
             Tok::Word(w) => {
-                let w = w.to_string();
+                let w = own_str(w);
                 Ok((w, self.bump().span))
             }
             _ => Err(self.unexpected(&["string"])),
@@ -625,7 +626,7 @@ impl<'a> Parser<'a> {
 
 fn w_of(t: &Token<'_>) -> String {
     match t.tok {
-        Tok::Word(w) => w.to_string(),
+        Tok::Word(w) => own_str(w),
         _ => String::new(),
     }
 }
