@@ -20,16 +20,16 @@ impl Parser<'_> {
             Datatype::Ipv4Addr
         };
         let reg = |r: Option<u32>| r.and_then(|r| self.get_reg(r));
-        let mut addr = reg(n.reg_addr_min).map(|r| self.typed(&r, addr_dt));
+        let mut addr = reg(n.reg_addr_min).map(|r| self.typed(r, addr_dt));
         if let (Some(a), Some(max)) = (&addr, reg(n.reg_addr_max)) {
-            let hi = self.typed(&max, addr_dt);
+            let hi = self.typed(max, addr_dt);
             if *a != hi && n.reg_addr_max != n.reg_addr_min {
                 addr = Some(e(ExprKind::Range(Box::new(a.clone()), Box::new(hi))));
             }
         }
-        let mut port = reg(n.reg_proto_min).map(|r| self.typed(&r, Datatype::InetService));
+        let mut port = reg(n.reg_proto_min).map(|r| self.typed(r, Datatype::InetService));
         if let (Some(p), Some(max)) = (&port, reg(n.reg_proto_max)) {
-            let hi = self.typed(&max, Datatype::InetService);
+            let hi = self.typed(max, Datatype::InetService);
             if *p != hi && n.reg_proto_max != n.reg_proto_min {
                 port = Some(e(ExprKind::Range(Box::new(p.clone()), Box::new(hi))));
             }

@@ -90,8 +90,8 @@ impl<'a> Parser<'a> {
         self.regs.insert(reg32(r), reg);
     }
 
-    pub(super) fn get_reg(&self, r: u32) -> Option<Reg> {
-        self.regs.get(&reg32(r)).cloned()
+    pub(super) fn get_reg(&self, r: u32) -> Option<&Reg> {
+        self.regs.get(&reg32(r))
     }
 
     /// The expression of `len` bytes starting at register `r`: one register,
@@ -214,7 +214,7 @@ impl<'a> Parser<'a> {
                 let port = m
                     .reg_proto_min
                     .and_then(|r| self.get_reg(r))
-                    .map(|r| self.typed(&r, Datatype::InetService));
+                    .map(|r| self.typed(r, Datatype::InetService));
                 self.stmts.push(s(StmtKind::Nat(NatStmt {
                     kind: NatKind::Masquerade,
                     family: None,
@@ -228,7 +228,7 @@ impl<'a> Parser<'a> {
                 let port = m
                     .reg_proto_min
                     .and_then(|r| self.get_reg(r))
-                    .map(|r| self.typed(&r, Datatype::InetService));
+                    .map(|r| self.typed(r, Datatype::InetService));
                 self.stmts.push(s(StmtKind::Nat(NatStmt {
                     kind: NatKind::Redirect,
                     family: None,
@@ -379,7 +379,7 @@ impl<'a> Parser<'a> {
             let r = self
                 .get_reg(sreg)
                 .ok_or("meta set from an empty register")?;
-            let value = self.typed(&r, mk.dtype);
+            let value = self.typed(r, mk.dtype);
             self.stmts.push(s(StmtKind::MetaSet { key: mk, value }));
             return Ok(());
         }
@@ -409,7 +409,7 @@ impl<'a> Parser<'a> {
         });
         if let Some(sreg) = c.sreg {
             let r = self.get_reg(sreg).ok_or("ct set from an empty register")?;
-            let value = self.typed(&r, ck.dtype);
+            let value = self.typed(r, ck.dtype);
             self.stmts.push(s(StmtKind::CtSet {
                 key: ck,
                 dir,
@@ -477,6 +477,7 @@ impl<'a> Parser<'a> {
     fn cmp(&mut self, c: &k::Cmp) -> Result<(), String> {
         let r = self
             .get_reg(c.sreg.unwrap_or(1))
+            .cloned()
             .ok_or("cmp on an empty register")?;
         let data = c
             .data
@@ -536,6 +537,7 @@ impl<'a> Parser<'a> {
     fn range(&mut self, rg: &k::Range) -> Result<(), String> {
         let r = self
             .get_reg(rg.sreg.unwrap_or(1))
+            .cloned()
             .ok_or("range on an empty register")?;
         let from = rg
             .from
@@ -594,7 +596,7 @@ impl<'a> Parser<'a> {
             let zero_xor = xor.iter().all(|&x| x == 0);
             let inv_mask = mask.iter().zip(xor).take(len).all(|(m, x)| *m == !*x);
             if zero_xor {
-                if let Some(reg) = self.bitfield(&r, &mask[..len.min(mask.len())]) {
+                if let Some(reg) = self.bitfield(r, &mask[..len.min(mask.len())]) {
                     self.set_reg(b.dreg.unwrap_or(1), reg);
                     return Ok(());
                 }
@@ -707,7 +709,7 @@ impl<'a> Parser<'a> {
                 shift: Some((total, sh)),
                 part,
                 ..
-            }) = self.get_reg(l.sreg.unwrap_or(1))
+            }) = self.get_reg(l.sreg.unwrap_or(1)).cloned()
             {
                 if part.bits.div_ceil(8) * 8 == total {
                     for el in elems.iter_mut() {
