@@ -17,16 +17,20 @@ impl Fx {
 
 impl std::hash::Hasher for Fx {
     fn write(&mut self, bytes: &[u8]) {
+        // Whole words by array conversion and the tail by shifts: no memcpy call (at
+        // opt-level "z" a copy_from_slice per word is one).
         let mut chunks = bytes.chunks_exact(8);
         for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
+            if let Ok(w) = <[u8; 8]>::try_from(c) {
+                self.add(u64::from_le_bytes(w));
+            }
         }
-        let mut w = [0u8; 8];
         let rest = chunks.remainder();
-        w[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 56));
+        let mut w = (rest.len() as u64) << 56;
+        for (i, b) in rest.iter().enumerate() {
+            w |= u64::from(*b) << (8 * i);
+        }
+        self.add(w);
     }
 
     fn write_u8(&mut self, n: u8) {
