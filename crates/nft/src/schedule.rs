@@ -30,13 +30,16 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
+use nfnl::msg::NLM_F_APPEND;
 use nfnl::nftables::consts::*;
 use nfnl::nftables::{Data, Expr, Rule as KRule};
 
 use crate::linearize::{Body, Out};
 
 mod fx;
+mod naming;
 use fx::{FxMap, FxSet};
+use naming::{anon_number, Naming};
 
 /// Object kinds inside a table.
 const K_TABLE: u8 = 0;
@@ -59,6 +62,24 @@ const K_ORDER: u8 = 6;
 struct ObjState {
     last_writer: Option<u32>,
     readers: Vec<u32>,
+    /// A chain's rules (K_RULES) only: flushed by this batch (in this barrier epoch) and
+    /// given no rule since.
+    empty: Option<u32>,
+    /// K_RULES: the chain's first rule, sent as a head insert, and the writer before it.
+    head: Option<(u32, Option<u32>)>,
+    /// K_RULES: a head-inserted first rule that a bind was sent before; rule operations
+    /// other than appends keep their order with it.
+    pending: Option<u32>,
+}
+
+/// What a message does to a chain's rules, for head inserts (see `rules_write`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RuleOp {
+    /// A new rule appended at the end (no position, handle or replace).
+    Append,
+    /// Every rule of the chain deleted (`flush chain`).
+    Flush,
+    Other,
 }
 
 /// Accesses of one message.
@@ -98,6 +119,8 @@ pub struct Schedule {
     empty_chains: FxMap<u32, FxMap<String, bool>>,
     /// Anonymous sets this batch named itself.
     named: usize,
+    /// Bumped by every barrier: emptiness learnt before one is void after it.
+    epoch: u32,
 }
 
 impl Schedule {
@@ -195,6 +218,9 @@ impl Schedule {
             // Every message since the last barrier reads the barrier object.
             deps.append(&mut self.barrier.readers);
             self.barrier.last_writer = Some(idx);
+            // A barrier may add rules this module does not see: no chain is known empty.
+            self.epoch += 1;
+            self.empty_chains.clear();
             if acc.destructive || tid.is_none() {
                 self.empty_chains.clear();
                 self.fresh.clear();
@@ -207,6 +233,15 @@ impl Schedule {
             }
             self.barrier.readers.push(idx);
         }
+        let op = rule_op(out);
+        let fresh_empty = match (&out.body, tid) {
+            (Body::Rule(r), Some(t)) => r
+                .chain
+                .as_deref()
+                .is_some_and(|c| self.empty_chains.get(&t).and_then(|m| m.get(c)) == Some(&true)),
+            _ => false,
+        };
+        let mut head_insert = false;
         if let (Some(tid), false) = (tid, barrier) {
             for (k, name) in &acc.reads {
                 let Some(st) = obj(&mut self.objs, tid, *k, name) else {
@@ -221,6 +256,12 @@ impl Schedule {
                 let Some(st) = obj(&mut self.objs, tid, *k, name) else {
                     continue;
                 };
+                if *k == K_RULES {
+                    let empty = fresh_empty || st.empty == Some(self.epoch);
+                    head_insert = rules_write(st, idx, op, binds, empty, &mut deps);
+                    st.empty = (op == RuleOp::Flush).then_some(self.epoch);
+                    continue;
+                }
                 if let Some(w) = st.last_writer {
                     deps.push(w);
                 }
@@ -229,6 +270,10 @@ impl Schedule {
             }
         }
         drop(acc);
+        if head_insert {
+            // The chain is empty: at its head the rule lands where an append would.
+            out.flags &= !NLM_F_APPEND;
+        }
         if let (Some(tid), false) = (tid, barrier) {
             self.track_chains(tid, out);
         }
@@ -454,6 +499,58 @@ impl Schedule {
     }
 }
 
+/// How a message touches its chain's rules.
+fn rule_op(out: &Out) -> RuleOp {
+    let Body::Rule(r) = &out.body else {
+        return RuleOp::Other;
+    };
+    let placed = r.handle.is_some() || r.position.is_some() || r.position_id.is_some();
+    match out.msg {
+        NFT_MSG_NEWRULE if out.flags & NLM_F_APPEND != 0 && !placed => RuleOp::Append,
+        NFT_MSG_DELRULE | NFT_MSG_DESTROYRULE if r.handle.is_none() && r.id.is_none() => {
+            RuleOp::Flush
+        }
+        _ => RuleOp::Other,
+    }
+}
+
+/// A write of a chain's rules (K_RULES). Usually it follows the previous one. But the first
+/// rule appended to an empty chain is sent as a head insert (the same place), and a bind
+/// appended right after it need not wait for it: the bind goes out first and the first rule,
+/// later, still lands before it — one message fewer ahead of every bind (kube-proxy's
+/// service chains: `ip daddr … jump mark-for-masquerade`, then the `numgen … vmap`).
+/// Returns whether this message is such a head insert.
+fn rules_write(
+    st: &mut ObjState,
+    idx: u32,
+    op: RuleOp,
+    binds: bool,
+    empty: bool,
+    deps: &mut Vec<u32>,
+) -> bool {
+    let before = st.last_writer;
+    let skip = op == RuleOp::Append && binds && st.head.is_some_and(|(a, _)| Some(a) == before);
+    match st.head.take() {
+        Some((a, prev)) if skip => {
+            deps.extend(prev);
+            st.pending = Some(a);
+        }
+        _ => {
+            deps.extend(before);
+            if op != RuleOp::Append {
+                deps.extend(st.pending.take());
+            }
+        }
+    }
+    deps.append(&mut st.readers);
+    st.last_writer = Some(idx);
+    let head = op == RuleOp::Append && empty && !skip;
+    if head {
+        st.head = Some((idx, before));
+    }
+    head
+}
+
 /// The state of one object (created on first use).
 fn obj<'m>(
     objs: &'m mut FxMap<(u32, u8), FxMap<String, ObjState>>,
@@ -517,77 +614,6 @@ fn set_key(name: Option<&str>, id: Option<u32>) -> Option<(u8, Cow<'_, str>, boo
 /// Whether a set name could collide with the kernel's `__set%d` numbering.
 fn names_like_anon(name: &str) -> bool {
     name.starts_with("__set") || name.starts_with("__map")
-}
-
-/// Anonymous set numbering of one table, per template (`__set`, `__map`).
-#[derive(Default)]
-struct Naming {
-    pools: FxMap<String, Pool>,
-    /// The anonymous sets (template, number) each existing chain's rules use.
-    chain_sets: FxMap<String, Vec<(String, u32)>>,
-    /// Chains this batch added binding rules to (their new sets' chains are not tracked).
-    bound_new: FxSet<String>,
-}
-
-impl Naming {
-    fn free_chain(&mut self, chain: Option<&str>, tid: u32, off: &mut Vec<u32>) {
-        let Some(c) = chain else {
-            off.push(tid);
-            return;
-        };
-        if self.bound_new.contains(c) {
-            off.push(tid);
-            return;
-        }
-        for (tmpl, n) in self.chain_sets.remove(c).unwrap_or_default() {
-            self.pools.entry(tmpl).or_default().free.insert(n);
-        }
-    }
-}
-
-/// The numbers of one template: the kernel takes the lowest one no live set has.
-#[derive(Default)]
-struct Pool {
-    /// Numbers in use as read from the kernel (until `settle`).
-    used: Vec<u32>,
-    /// Free numbers below `next`.
-    free: std::collections::BTreeSet<u32>,
-    next: u32,
-}
-
-impl Pool {
-    fn settle(&mut self) {
-        self.used.sort_unstable();
-        self.used.dedup();
-        self.next = self.used.last().map_or(0, |m| m + 1);
-        let mut used = self.used.iter().peekable();
-        for n in 0..self.next {
-            if used.peek() == Some(&&n) {
-                used.next();
-            } else {
-                self.free.insert(n);
-            }
-        }
-        self.used = Vec::new();
-    }
-
-    fn take(&mut self) -> u32 {
-        if let Some(n) = self.free.pop_first() {
-            return n;
-        }
-        self.next += 1;
-        self.next - 1
-    }
-}
-
-/// `__set12` → (`__set`, 12): a name the kernel's `__set%d` numbering counts.
-fn anon_number(name: &str) -> Option<(String, u32)> {
-    let digits = name.len() - name.trim_end_matches(|c: char| c.is_ascii_digit()).len();
-    let (tmpl, num) = name.split_at(name.len() - digits);
-    if tmpl.is_empty() || num.is_empty() || (num.len() > 1 && num.starts_with('0')) {
-        return None;
-    }
-    Some((tmpl.to_string(), num.parse().ok()?))
 }
 
 /// What is known of a table's chains.

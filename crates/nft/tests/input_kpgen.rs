@@ -299,3 +299,55 @@ fn update_names_anonymous_sets_of_an_existing_table() {
     assert_eq!(names, ["__set4", "__set%d"]);
     assert_eq!(sched.stats(&sched.order()).named, 1);
 }
+
+/// The first rule appended to an empty chain goes out as a head insert so that a bind
+/// right after it can be sent first (crate::schedule, `rules_write`): rule order, flushes
+/// and inserts around it end the same as with the reference, in a new table and in an
+/// existing one.
+#[test]
+fn head_inserted_first_rules_keep_the_chain_order() {
+    let steps: [&str; 2] = [
+        "add table ip kube-proxy\nadd chain ip kube-proxy c\nadd chain ip kube-proxy d\n\
+         add rule ip kube-proxy c ip saddr 10.1.1.1 counter\n\
+         add rule ip kube-proxy c ip daddr { 10.2.2.2, 10.3.3.3 } accept\n\
+         add rule ip kube-proxy c counter drop\n\
+         flush chain ip kube-proxy d\nadd rule ip kube-proxy d tcp dport 22 counter\n\
+         add rule ip kube-proxy d tcp dport { 80, 443 } accept\n\
+         insert rule ip kube-proxy d meta mark 1 counter\n\
+         flush chain ip kube-proxy d\nadd rule ip kube-proxy d udp dport 53 counter\n\
+         add rule ip kube-proxy d udp dport { 53, 5353 } accept\n",
+        "add chain ip kube-proxy c\nflush chain ip kube-proxy c\n\
+         add rule ip kube-proxy c ip saddr 10.9.9.9 counter\n\
+         add rule ip kube-proxy c ip daddr { 10.4.4.4, 10.5.5.5 } accept\n\
+         flush chain ip kube-proxy c\nadd rule ip kube-proxy c ip saddr 10.8.8.8 counter\n\
+         add rule ip kube-proxy c ip daddr { 10.6.6.6, 10.7.7.7 } accept\n\
+         insert rule ip kube-proxy c meta mark 2 counter\n\
+         add rule ip kube-proxy d tcp dport { 8080, 8443 } accept\n",
+    ];
+    let load = move |use_ours: bool| {
+        in_netns(move || {
+            let mut out = Vec::new();
+            for tx in steps {
+                let r = if use_ours {
+                    ours(&["-f", "-"], Some(tx))
+                } else {
+                    oracle(&["-f", "-"], Some(tx))
+                };
+                assert_eq!((r.code, r.stderr.as_str()), (0, ""), "ours: {use_ours}");
+                let text = oracle(&["list", "ruleset"], None).stdout;
+                out.push((text, kernel_objects(2)));
+            }
+            out
+        })
+    };
+    let (mine, reference) = (load(true), load(false));
+    for (i, (a, b)) in mine.iter().zip(&reference).enumerate() {
+        assert_eq!(a.0, b.0, "step {i}: listings differ");
+        assert_eq!(a.1, b.1, "step {i}: kernel objects differ");
+    }
+    assert!(
+        mine[1].0.contains("meta mark 0x00000002 counter"),
+        "{}",
+        mine[1].0
+    );
+}
