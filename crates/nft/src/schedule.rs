@@ -25,7 +25,9 @@
 //! in arrival order, differ).
 //!
 //! It also drops `flush chain X` when X was created earlier in this batch, in a table that did
-//! not exist before it, and got no rules since: the kernel does nothing for it.
+//! not exist before it, and got no rules since: the kernel does nothing for it. And the first
+//! rule appended to an empty chain goes out as a head insert, so a bind right after it need
+//! not wait for it (`rules_write`).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
