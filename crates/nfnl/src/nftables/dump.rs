@@ -257,10 +257,15 @@ impl Socket {
             },
             SetElemList::parse,
         )?;
-        Ok(lists
+        let mut lists = lists
             .into_iter()
-            .flat_map(|l| l.elements.map(|e| e.0).unwrap_or_default())
-            .collect())
+            .map(|l| l.elements.map(|e| e.0).unwrap_or_default());
+        // one reply (most anonymous sets): its vector as it is, not copied
+        let mut all = lists.next().unwrap_or_default();
+        for more in lists {
+            all.extend(more);
+        }
+        Ok(all)
     }
 
     /// Stateful objects, optionally of one table and type (NFT_OBJECT_*).
