@@ -6,6 +6,7 @@
 //! measured as the `floor` line so small RSS figures can be read against it).
 
 use std::fs::File;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -17,6 +18,8 @@ pub struct Sample {
     pub sys: f64,
     /// Peak RSS in KiB.
     pub rss_kb: u64,
+    /// Peak charge of the run's own memory cgroup in KiB (0: not measured).
+    pub mem_kb: u64,
 }
 
 /// Run `argv` in netns `ns` (stdin from `input`, stdout discarded). Err with
@@ -28,13 +31,27 @@ pub fn run(ns: &str, argv: &[String], input: Option<&Path>) -> crate::Result<Sam
     };
     let errfile = std::env::temp_dir().join(format!("kroot-bench-{}.err", std::process::id()));
     let err = File::create(&errfile).map_err(|e| format!("{}: {e}", errfile.display()))?;
-    let start = Instant::now();
-    let child = Command::new("nsenter")
-        .arg(format!("--net=/run/netns/{ns}"))
+    let cg = super::memcg::MemCg::new(0);
+    let mut cmd = Command::new("nsenter");
+    cmd.arg(format!("--net=/run/netns/{ns}"))
         .args(argv)
         .stdin(stdin)
         .stdout(Stdio::null())
-        .stderr(Stdio::from(err))
+        .stderr(Stdio::from(err));
+    if let Some(fd) = cg.as_ref().map(|c| c.procs_fd()) {
+        // SAFETY: between fork and exec only write(2) runs, on a descriptor opened
+        // before the fork; it moves the child into its own memory cgroup.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::write(fd, b"0".as_ptr().cast(), 1) != 1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+    }
+    let start = Instant::now();
+    let child = cmd
         .spawn()
         .map_err(|e| format!("spawn {}: {e}", argv.join(" ")))?;
     let pid = child.id() as libc::pid_t;
@@ -63,6 +80,7 @@ pub fn run(ns: &str, argv: &[String], input: Option<&Path>) -> crate::Result<Sam
         user: secs(ru.ru_utime),
         sys: secs(ru.ru_stime),
         rss_kb: ru.ru_maxrss as u64,
+        mem_kb: cg.and_then(|c| c.peak_kb()).unwrap_or(0),
     })
 }
 
@@ -82,6 +100,7 @@ pub fn median(samples: &[Sample]) -> Sample {
         user: pick(&|s| s.user),
         sys: pick(&|s| s.sys),
         rss_kb: pick(&|s| s.rss_kb as f64) as u64,
+        mem_kb: pick(&|s| s.mem_kb as f64) as u64,
     }
 }
 

@@ -7,6 +7,7 @@
 
 mod cases;
 mod measure;
+mod memcg;
 pub mod rawdump;
 
 use std::fmt::Write as _;
@@ -37,9 +38,12 @@ pub fn run(f: flags::Bench) -> crate::Result {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "| case | ours wall | ref wall | wall ratio | ours user/sys | ref user/sys | ours RSS | ref RSS | RSS ratio |"
+        "| case | ours wall | ref wall | wall ratio | ours user/sys | ref user/sys | ours RSS | ref RSS | RSS ratio | ours mem | ref mem |"
     );
-    let _ = writeln!(table, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        table,
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     for case in cases.iter().filter(|c| match f.only.as_deref() {
         None => true,
         Some(list) => list.split(',').any(|o| c.name.contains(o)),
@@ -74,7 +78,7 @@ pub fn run(f: flags::Bench) -> crate::Result {
 fn compare_row(case: &Case, ours: &Path, runs: u32) -> String {
     match bench_case(case, ours, runs) {
         Ok((o, r)) => format!(
-            "| {} | {:.3} s | {:.3} s | {:.2} | {:.2}/{:.2} s | {:.2}/{:.2} s | {} | {} | {:.2} |",
+            "| {} | {:.3} s | {:.3} s | {:.2} | {:.2}/{:.2} s | {:.2}/{:.2} s | {} | {} | {:.2} | {} | {} |",
             case.name,
             o.wall,
             r.wall,
@@ -85,10 +89,12 @@ fn compare_row(case: &Case, ours: &Path, runs: u32) -> String {
             r.sys,
             mb(o.rss_kb),
             mb(r.rss_kb),
-            o.rss_kb as f64 / (r.rss_kb.max(1)) as f64
+            o.rss_kb as f64 / (r.rss_kb.max(1)) as f64,
+            mem(o.mem_kb),
+            mem(r.mem_kb)
         ),
         Err(e) => format!(
-            "| {} | failed: {} | | | | | | | |",
+            "| {} | failed: {} | | | | | | | | | |",
             case.name,
             e.replace('|', "/")
         ),
@@ -112,18 +118,28 @@ fn floor_row(case: &Case, runs: u32) -> String {
     })();
     match sample {
         Ok(o) => format!(
-            "| {} | {:.3} s | — | — | {:.2}/{:.2} s | — | {} | — | — |",
+            "| {} | {:.3} s | — | — | {:.2}/{:.2} s | — | {} | — | — | {} | — |",
             case.name,
             o.wall,
             o.user,
             o.sys,
-            mb(o.rss_kb)
+            mb(o.rss_kb),
+            mem(o.mem_kb)
         ),
         Err(e) => format!(
-            "| {} | failed: {} | | | | | | | |",
+            "| {} | failed: {} | | | | | | | | | |",
             case.name,
             e.replace('|', "/")
         ),
+    }
+}
+
+/// A cgroup peak, or a dash where the machine gave no memory cgroup.
+fn mem(kb: u64) -> String {
+    if kb == 0 {
+        "—".to_string()
+    } else {
+        mb(kb)
     }
 }
 
@@ -302,7 +318,10 @@ fn write_report(table: &str, sizes: &str, runs: u32) -> crate::Result {
          Ours is the static musl release build (`bin/kroot`); the reference tools are Debian's.\n\
          Each row runs ours and the reference alternately, {runs} times each, every command inside\n\
          a network namespace of its own; figures are medians. Peak RSS comes from wait4(2) and\n\
-         includes nsenter's start (nsenter execs the command in the same process): see the floor.\n\n\
+         includes nsenter's start (nsenter execs the command in the same process): see the floor.\n\
+         `mem` is the peak charge of a memory cgroup made for the one run: besides RSS it counts memory\n\
+         the process holds unmapped (memory files, page cache it fills) and the kernel memory it makes\n\
+         the kernel allocate (for a load, the ruleset itself: the same for both tools).\n\n\
          Date: {}  \nMachine: {machine}\n\n{table}\n## Binary sizes\n\n{sizes}",
         sh("date -u +%Y-%m-%dT%H:%MZ"),
     );
