@@ -372,7 +372,7 @@ fn read_input(file: &str, stdin: &mut dyn Read, err: &mut dyn Write) -> Option<S
     let res = if file == "-" {
         Source::read("/dev/stdin".to_string(), stdin)
     } else {
-        std::fs::File::open(file).and_then(|mut f| Source::read(file.to_string(), &mut f))
+        std::fs::File::open(file).and_then(|f| Source::open(file.to_string(), f))
     };
     let name = if file == "-" { "/dev/stdin" } else { file };
     match res {

@@ -29,6 +29,7 @@ pub mod cli;
 pub mod delinearize;
 pub mod erec;
 pub mod eval;
+mod filemap;
 pub mod linearize;
 pub mod list;
 pub mod memstat;

@@ -68,6 +68,9 @@ pub fn run(input: &Source, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write
     });
     input.release_all();
     crate::memstat::mark("pass1");
+    if changed(input, err) {
+        return 1;
+    }
     if !syntax_errors.is_empty() {
         print_all(err, &input.input_for(&syntax_errors), &syntax_errors);
         return 1;
@@ -103,6 +106,21 @@ pub fn run(input: &Source, opts: &Opts, out: &mut dyn Write, err: &mut dyn Write
         return 0;
     }
     crate::list::run_lists(&mut sock, &outline.lists, opts, &input.whole(), out, err)
+}
+
+/// An input file read in place that was cut or rewritten during the run: what the passes
+/// read of it is not the file (the zeros past a cut, or a mix of two versions), so nothing
+/// of it is sent, and its lines are not printed.
+fn changed(input: &Source, err: &mut dyn Write) -> bool {
+    if input.unchanged() {
+        return false;
+    }
+    let _ = writeln!(
+        err,
+        "Error: {}: the file changed while it was read (truncated or rewritten)",
+        input.name().unwrap_or("input")
+    );
+    true
 }
 
 /// How often a batch is rebuilt because the ruleset changed under it before giving up.
@@ -206,6 +224,9 @@ fn apply(
     input.release_all();
     drop(scope);
     crate::memstat::mark("pass2");
+    if changed(input, err) {
+        return Applied::Failed(1);
+    }
     if !errors.is_empty() {
         print_all(err, &input.input_for(&errors), &errors);
         return Applied::Failed(1);
@@ -224,6 +245,9 @@ fn apply(
         Ok(Sent::Restart) => Applied::Restart,
         Ok(Sent::Done(errs)) if errs.is_empty() => Applied::Done,
         Ok(Sent::Done(errs)) => {
+            if changed(input, err) {
+                return Applied::Failed(1);
+            }
             print_all(err, &input.input_for(&errs), &errs);
             Applied::Failed(1)
         }

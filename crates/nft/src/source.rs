@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
-//! The input text of a run. Command words stay in memory; `-f FILE` and `-f -` are copied
-//! (in 64 KiB reads, checked for UTF-8 on the way) into a sealed memory file that the parser
-//! reads through a read-only mapping, and the pages a pass has moved past are dropped from the
-//! resident set ([`Source::passed`]), so a large input is never resident whole. Error messages
-//! get their source lines back from the same file ([`Source::input_for`]).
+//! The input text of a run. Command words stay in memory. `-f FILE` naming a regular file is
+//! read where it is, through a read-only mapping of the file ([`FileMap`]: no copy; a file cut
+//! or rewritten during the run is reported by [`Source::unchanged`] instead of faulting).
+//! Stdin (`-f -`), pipes and other files that are not regular cannot be read twice, so they
+//! are copied (in 64 KiB reads, checked for UTF-8 on the way) into a sealed memory file that
+//! the parser reads through a read-only mapping: both passes and the error messages read it.
+//! Either way the pages a pass has moved past are dropped from the resident set
+//! ([`Source::passed`]), so a large input is never resident whole. Error messages get their
+//! source lines back from the same text ([`Source::input_for`]).
 
 use std::borrow::Cow;
 use std::io::Read;
 
 use crate::ast::Span;
 use crate::erec::{ErrorRecord, Input};
+use crate::filemap::FileMap;
 use crate::spill::{Mapped, Spill};
 
 /// How far a pass moves before the pages behind it are dropped.
@@ -23,6 +28,8 @@ pub struct Source {
 enum Body {
     Mem(Input),
     Mapped(Mapped),
+    /// A regular file mapped where it is (checked to be UTF-8 once).
+    File(FileMap),
 }
 
 impl Source {
@@ -31,6 +38,34 @@ impl Source {
         Source {
             name: input.name.clone(),
             body: Body::Mem(input),
+        }
+    }
+
+    /// The input file `file` under `name`: a regular file is mapped where it is when it is
+    /// UTF-8; anything else is read as [`Source::read`] reads.
+    pub fn open(name: String, file: std::fs::File) -> std::io::Result<Source> {
+        let mut file = match FileMap::new(file) {
+            Ok(m) => match utf8_checked(&m) {
+                true => {
+                    return Ok(Source {
+                        name: Some(name),
+                        body: Body::File(m),
+                    })
+                }
+                false => m.into_file(),
+            },
+            Err(f) => f,
+        };
+        Source::read(name, &mut file)
+    }
+
+    /// Whether the text is still what the input file held when it was opened (always true
+    /// for text that is not read from a file in place). A file cut under its mapping reads
+    /// as zeros from the cut on, so what a pass made of it must not be used.
+    pub fn unchanged(&self) -> bool {
+        match &self.body {
+            Body::File(m) => m.unchanged(),
+            _ => true,
         }
     }
 
@@ -84,12 +119,20 @@ impl Source {
         })
     }
 
+    /// The name errors give the input (a file's path, `/dev/stdin`).
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
     pub fn text(&self) -> &str {
         match &self.body {
             Body::Mem(i) => &i.text,
             // SAFETY: `read` appended only pieces that passed `from_utf8` and end on a
             // character boundary (so their concatenation is UTF-8), and the file is sealed.
             Body::Mapped(m) => unsafe { std::str::from_utf8_unchecked(m.bytes()) },
+            // SAFETY: `open` checked the mapped bytes for UTF-8; a cut file reads as zero
+            // bytes (UTF-8) from the cut on.
+            Body::File(m) => unsafe { std::str::from_utf8_unchecked(m.bytes()) },
         }
     }
 
@@ -97,18 +140,22 @@ impl Source {
     /// [`RELEASE_STEP`] (`*mark` is where the last step ended). Text before `at` that is
     /// read again (a `define`'s tokens) is paged back in.
     pub fn passed(&self, at: usize, mark: &mut usize) {
-        if let Body::Mapped(m) = &self.body {
-            if at >= *mark + RELEASE_STEP {
-                m.release(*mark..at);
-                *mark = at;
+        if at >= *mark + RELEASE_STEP {
+            match &self.body {
+                Body::Mapped(m) => m.release(*mark..at),
+                Body::File(m) => m.release(*mark..at),
+                Body::Mem(_) => {}
             }
+            *mark = at;
         }
     }
 
     /// Drop every resident page of the text (between passes, and before the batch is sent).
     pub fn release_all(&self) {
-        if let Body::Mapped(m) = &self.body {
-            m.release(0..usize::MAX);
+        match &self.body {
+            Body::Mapped(m) => m.release(0..usize::MAX),
+            Body::File(m) => m.release(0..usize::MAX),
+            Body::Mem(_) => {}
         }
     }
 
@@ -145,12 +192,31 @@ impl Source {
     pub fn whole(&self) -> Cow<'_, Input> {
         match &self.body {
             Body::Mem(i) => Cow::Borrowed(i),
-            Body::Mapped(_) => Cow::Owned(Input {
+            Body::Mapped(_) | Body::File(_) => Cow::Owned(Input {
                 name: self.name.clone(),
                 text: self.text().to_string(),
             }),
         }
     }
+}
+
+/// Whether the mapped file is UTF-8, checked a step at a time with the pages behind dropped.
+fn utf8_checked(m: &FileMap) -> bool {
+    let b = m.bytes();
+    let mut at = 0;
+    while at < b.len() {
+        let end = (at + RELEASE_STEP).min(b.len());
+        match std::str::from_utf8(&b[at..end]) {
+            Ok(_) => at = end,
+            // A character cut by the step: it starts the next one.
+            Err(e) if e.error_len().is_none() && end < b.len() && e.valid_up_to() > 0 => {
+                at += e.valid_up_to()
+            }
+            Err(_) => return false,
+        }
+        m.release(0..at);
+    }
+    true
 }
 
 /// The rest of `r` after `head`, as text with invalid UTF-8 replaced.
@@ -218,6 +284,74 @@ mod tests {
         let s = read(&data, 64 << 10);
         assert_eq!(s.text(), String::from_utf8_lossy(&data));
         assert!(s.text().ends_with('\u{fffd}'));
+    }
+
+    fn temp_file(name: &str, data: &[u8]) -> (std::path::PathBuf, std::fs::File) {
+        let path = std::env::temp_dir().join(format!("kroot-src-{}-{name}", std::process::id()));
+        std::fs::write(&path, data).expect("write");
+        let f = std::fs::File::open(&path).expect("open");
+        (path, f)
+    }
+
+    #[test]
+    fn regular_file_is_read_in_place_and_a_cut_is_reported() {
+        let text = "add table ip t { comment \"äöü €𝄞\" ; }\n".repeat(200_000);
+        let (path, f) = temp_file("cut", text.as_bytes());
+        let s = Source::open("f.nft".into(), f).expect("open");
+        assert!(matches!(s.body, Body::File(_)), "mapped in place");
+        assert_eq!(s.text(), text);
+        assert!(s.unchanged());
+        s.release_all();
+        // Cut between two passes: the second reads zeros past the cut, no signal.
+        let cut = text.len() / 2 / 4096 * 4096;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|w| w.set_len(cut as u64))
+            .expect("truncate");
+        let b = s.text().as_bytes();
+        assert_eq!(b.len(), text.len());
+        assert_eq!(b[..cut], text.as_bytes()[..cut]);
+        assert_eq!(b[cut..cut + 4], *b"####");
+        assert!(b[cut + 4..].iter().all(|b| *b == 0));
+        assert!(!s.unchanged());
+        // The parser goes over the cut text (a character split at the cut) without a panic.
+        let _ = crate::syntax::parse_each(s.text(), |_, _| true);
+        // Cut inside a four-byte character, not on a page: the kernel zeroes the rest of
+        // the last page, the pages after it read as the comment mark and zeros.
+        std::fs::write(&path, &text).expect("rewrite");
+        let f = std::fs::File::open(&path).expect("open");
+        let s = Source::open("f.nft".into(), f).expect("open");
+        let at = (text.as_bytes()[cut..].iter())
+            .position(|b| *b == 0xf0)
+            .map(|i| cut + i + 2)
+            .expect("a 4-byte character");
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .and_then(|w| w.set_len(at as u64))
+            .expect("truncate");
+        let errs = crate::syntax::parse_each(s.text(), |_, _| true);
+        assert!(!errs.is_empty(), "the cut line is a syntax error");
+        assert!(!s.unchanged());
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn file_not_utf8_is_replaced_as_before() {
+        let mut data = "add table ip t\n".repeat(400_000).into_bytes();
+        data.extend_from_slice(b"add table ip \xff u\n");
+        let (path, f) = temp_file("bad", &data);
+        let s = Source::open("f.nft".into(), f).expect("open");
+        assert_eq!(s.text(), String::from_utf8_lossy(&data));
+        assert!(s.unchanged());
+        let _ = std::fs::remove_file(&path);
+        // Not a regular file: read to its end (a directory fails as read fails).
+        let dir = std::fs::File::open(std::env::temp_dir()).expect("dir");
+        let e = Source::open("d".into(), dir)
+            .err()
+            .expect("a directory fails");
+        assert_eq!(e.raw_os_error(), Some(libc::EISDIR));
     }
 
     #[test]

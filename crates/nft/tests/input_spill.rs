@@ -182,3 +182,47 @@ fn tx_bad_tail(mut tx: String) -> String {
     tx.push_str("add rule ip kube-proxy services jump no-such-chain\n");
     tx
 }
+
+/// A regular `-f FILE` is read in place (mapped, not copied). Cut to a line boundary while a
+/// run reads it (at growing delays, in-process): no run dies of the signal a mapping of a cut
+/// file raises; each either loads (cut before the file was opened, or after the batch was
+/// sent) or fails with the one clear error and changes nothing; and at least one run saw the
+/// cut.
+#[test]
+fn file_truncated_during_the_run_gives_a_clear_error() {
+    let tx = big();
+    let half = tx[..tx.len() / 2].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let path = std::env::temp_dir().join(format!("kroot-cut-{}.nft", std::process::id()));
+    let file = path.to_string_lossy().into_owned();
+    let want =
+        format!("Error: {file}: the file changed while it was read (truncated or rewritten)\n");
+    let mut seen = 0;
+    for delay_ms in [0u64, 2, 5, 10, 20, 40, 80, 160, 320, 640] {
+        std::fs::write(&path, &tx).expect("write the input file");
+        let p = path.clone();
+        let cutter = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(&p)
+                .and_then(|w| w.set_len(half as u64))
+                .expect("truncate");
+        });
+        let f = file.clone();
+        let (r, after) = in_netns(move || {
+            let r = ours(&["-f", &f], None);
+            (r, oracle(&["list", "ruleset"], None).stdout)
+        });
+        let _ = cutter.join();
+        if r.code == 1 {
+            assert_eq!(r.stderr, want, "delay {delay_ms} ms");
+            assert_eq!(after, "", "a failed run changed the ruleset");
+            seen += 1;
+        } else {
+            assert_eq!((r.code, r.stderr.as_str()), (0, ""), "delay {delay_ms} ms");
+            assert!(after.starts_with("table ip kube-proxy {"), "{after}");
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    assert!(seen > 0, "no run saw the file cut");
+}
