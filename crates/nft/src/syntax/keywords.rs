@@ -169,8 +169,31 @@ const KEYWORDS: &[&str] = &[
 
 pub fn is_keyword(w: &str) -> bool {
     // Most words a large input asks about are long names (chains, sets): no keyword is.
-    w.len() <= MAX_KEYWORD_LEN && KEYWORDS.binary_search(&w).is_ok()
+    // The others are looked for among the keywords with their first byte only.
+    let Some(&first) = w.as_bytes().first() else {
+        return false;
+    };
+    let (lo, hi) = BY_FIRST[first as usize];
+    w.len() <= MAX_KEYWORD_LEN
+        && KEYWORDS
+            .get(lo as usize..hi as usize)
+            .is_some_and(|k| k.binary_search(&w).is_ok())
 }
+
+/// For each first byte, the range of `KEYWORDS` starting with it (empty when none does).
+static BY_FIRST: [(u8, u8); 256] = {
+    let mut t = [(0u8, 0u8); 256];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        let b = KEYWORDS[i].as_bytes()[0] as usize;
+        if t[b].1 == 0 {
+            t[b].0 = i as u8;
+        }
+        t[b].1 = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
 
 /// The longest keyword's length.
 const MAX_KEYWORD_LEN: usize = {
@@ -192,5 +215,25 @@ mod tests {
         assert!(super::KEYWORDS.windows(2).all(|w| w[0] < w[1]));
         assert!(super::is_keyword("ip"));
         assert!(!super::is_keyword("kube-proxy"));
+        assert!(super::KEYWORDS.len() < 256);
+    }
+
+    /// The first-byte ranges find exactly what a search of the whole list finds.
+    #[test]
+    fn ranges_agree_with_the_whole_list() {
+        let mut words: Vec<String> = super::KEYWORDS.iter().map(|k| k.to_string()).collect();
+        for k in super::KEYWORDS {
+            words.push(format!("{k}x"));
+            words.push(k[..k.len() - 1].to_string());
+            words.push(k.to_uppercase());
+        }
+        words.extend(["", "0", "_", "kube-proxy", "zz", "\u{e9}t\u{e9}"].map(String::from));
+        for w in &words {
+            assert_eq!(
+                super::is_keyword(w),
+                super::KEYWORDS.binary_search(&w.as_str()).is_ok(),
+                "{w:?}"
+            );
+        }
     }
 }
