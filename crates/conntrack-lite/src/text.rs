@@ -5,52 +5,13 @@
 //! Why: a listing is ~30 short pieces per entry. Through `core::fmt` each
 //! piece is a call to `memcpy` with a run-time length, and musl's x86_64
 //! `memcpy` (`rep movsq` / `movsb`) is slow for a few bytes: it was 40% of
-//! `conntrack -L`. Here pieces up to 32 bytes are copied with fixed-size
-//! (overlapping) moves that the compiler inlines.
+//! `conntrack -L`. Pieces are appended with [`kcommon::bytes::put`], which
+//! copies short ones with fixed-size moves the compiler inlines.
 
 use std::net::{IpAddr, Ipv4Addr};
 
-/// Append `s`. Pieces up to 32 bytes never call `memcpy`, whatever the
-/// optimisation level (the release profile optimises for size, where even
-/// `copy_from_slice` of a fixed 8 bytes is an out-of-line `memcpy` call).
-#[inline]
-pub fn put(v: &mut Vec<u8>, s: &[u8]) {
-    let n = s.len();
-    if n > 32 {
-        v.extend_from_slice(s);
-        return;
-    }
-    v.reserve(n);
-    let len = v.len();
-    // SAFETY: `reserve` made room for `n` more bytes after `len`; every store
-    // below lands in `len..len + n` and every load in `s`, because each pair
-    // of `k`-byte moves is only used when `k <= n` (the two overlap when
-    // `n < 2k`). The new bytes are initialised before `set_len` covers them.
-    unsafe {
-        let d = v.as_mut_ptr().add(len);
-        let p = s.as_ptr();
-        macro_rules! halves {
-            ($t:ty, $k:expr) => {{
-                let a = std::ptr::read_unaligned(p as *const $t);
-                let b = std::ptr::read_unaligned(p.add(n - $k) as *const $t);
-                std::ptr::write_unaligned(d as *mut $t, a);
-                std::ptr::write_unaligned(d.add(n - $k) as *mut $t, b);
-            }};
-        }
-        if n >= 16 {
-            halves!(u128, 16)
-        } else if n >= 8 {
-            halves!(u64, 8)
-        } else if n >= 4 {
-            halves!(u32, 4)
-        } else if n > 0 {
-            *d = *p;
-            *d.add(n / 2) = *p.add(n / 2);
-            *d.add(n - 1) = *p.add(n - 1);
-        }
-        v.set_len(len + n);
-    }
-}
+/// Append `s` without a `memcpy` call for short pieces (see [`kcommon::bytes`]).
+pub use kcommon::bytes::put;
 
 /// Append a string.
 #[inline]

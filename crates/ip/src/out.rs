@@ -76,52 +76,10 @@ pub struct Out {
     sep: bool,
 }
 
-/// Append `v` to `out`. Pieces up to 32 bytes are copied with fixed-size
-/// (overlapping) moves the compiler inlines: musl's x86_64 `memcpy` (`rep
-/// movsq` / `movsb`), which `push_str` calls for every piece at the release
-/// profile's opt-level "z", was a quarter of `ip route`'s and `ip link`'s
-/// user time over 1000 links / 10k routes.
-#[inline]
-pub fn put(out: &mut String, v: &str) {
-    let s = v.as_bytes();
-    let n = s.len();
-    if n > 32 {
-        out.push_str(v);
-        return;
-    }
-    out.reserve(n);
-    // SAFETY: `v` is UTF-8 and is appended whole, so `out` stays UTF-8.
-    let buf = unsafe { out.as_mut_vec() };
-    let len = buf.len();
-    // SAFETY: `reserve` made room for `n` more bytes after `len`; every store
-    // lands in `len..len + n` and every load in `s`, because each pair of
-    // `k`-byte moves is only used when `k <= n` (the two overlap when
-    // `n < 2k`). The bytes are initialised before `set_len` covers them.
-    unsafe {
-        let d = buf.as_mut_ptr().add(len);
-        let p = s.as_ptr();
-        macro_rules! halves {
-            ($t:ty, $k:expr) => {{
-                let a = std::ptr::read_unaligned(p as *const $t);
-                let b = std::ptr::read_unaligned(p.add(n - $k) as *const $t);
-                std::ptr::write_unaligned(d as *mut $t, a);
-                std::ptr::write_unaligned(d.add(n - $k) as *mut $t, b);
-            }};
-        }
-        if n >= 16 {
-            halves!(u128, 16)
-        } else if n >= 8 {
-            halves!(u64, 8)
-        } else if n >= 4 {
-            halves!(u32, 4)
-        } else if n > 0 {
-            *d = *p;
-            *d.add(n / 2) = *p.add(n / 2);
-            *d.add(n - 1) = *p.add(n - 1);
-        }
-        buf.set_len(len + n);
-    }
-}
+/// Append `v` to `out` without a `memcpy` call for short pieces (musl's
+/// `memcpy` per piece was a quarter of `ip route`'s and `ip link`'s user time
+/// over 1000 links / 10k routes; see [`kcommon::bytes`]).
+pub use kcommon::bytes::put_str as put;
 
 /// Append one ASCII byte (no UTF-8 encoding step).
 #[inline]

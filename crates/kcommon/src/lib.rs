@@ -3,7 +3,9 @@
 //!
 //! Invariant: nothing here knows about netlink or any applet's grammar.
 
+pub mod bytes;
 pub mod errno;
+pub mod fxhash;
 pub mod sigpipe;
 
 /// kroot's own version, shown in the parentheses of each applet's version string.

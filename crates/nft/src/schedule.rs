@@ -38,9 +38,8 @@ use nfnl::nftables::{Data, Expr, Rule as KRule};
 
 use crate::linearize::{Body, Out};
 
-mod fx;
 mod naming;
-use fx::{FxMap, FxSet};
+use kcommon::fxhash::{FxMap, FxSet};
 use naming::{anon_number, Naming};
 
 /// Object kinds inside a table.

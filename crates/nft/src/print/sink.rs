@@ -5,56 +5,14 @@
 //! Why: a kube-proxy listing is ~30 short pieces per rule. Through
 //! `format!`/`push_str` each piece is a call to musl's x86_64 `memcpy`
 //! (`rep movsq` / `movsb`, slow for a few bytes at the release profile's
-//! opt-level "z"), plus a heap string per sub-expression. Pieces up to 32
-//! bytes are copied here with fixed-size (overlapping) moves the compiler
-//! inlines.
+//! opt-level "z"), plus a heap string per sub-expression. Pieces are
+//! appended with [`kcommon::bytes`], which copies short ones with fixed-size
+//! moves the compiler inlines.
 
-/// Append `v`.
-#[inline]
-pub fn put(out: &mut String, v: &str) {
-    // SAFETY: `v` is UTF-8 and is appended whole, so `out` stays UTF-8.
-    put_bytes(unsafe { out.as_mut_vec() }, v.as_bytes());
-}
-
-/// Append the bytes `s` (register constants of a few bytes, as well).
-#[inline]
-pub fn put_bytes(buf: &mut Vec<u8>, s: &[u8]) {
-    let n = s.len();
-    if n > 32 {
-        buf.extend_from_slice(s);
-        return;
-    }
-    buf.reserve(n);
-    let len = buf.len();
-    // SAFETY: `reserve` made room for `n` more bytes after `len`; every store
-    // lands in `len..len + n` and every load in `s`, because each pair of
-    // `k`-byte moves is only used when `k <= n` (the two overlap when
-    // `n < 2k`). The bytes are initialised before `set_len` covers them.
-    unsafe {
-        let d = buf.as_mut_ptr().add(len);
-        let p = s.as_ptr();
-        macro_rules! halves {
-            ($t:ty, $k:expr) => {{
-                let a = std::ptr::read_unaligned(p as *const $t);
-                let b = std::ptr::read_unaligned(p.add(n - $k) as *const $t);
-                std::ptr::write_unaligned(d as *mut $t, a);
-                std::ptr::write_unaligned(d.add(n - $k) as *mut $t, b);
-            }};
-        }
-        if n >= 16 {
-            halves!(u128, 16)
-        } else if n >= 8 {
-            halves!(u64, 8)
-        } else if n >= 4 {
-            halves!(u32, 4)
-        } else if n > 0 {
-            *d = *p;
-            *d.add(n / 2) = *p.add(n / 2);
-            *d.add(n - 1) = *p.add(n - 1);
-        }
-        buf.set_len(len + n);
-    }
-}
+/// Append `v` ([`put`]) or the bytes `s` ([`put_bytes`]: register constants
+/// of a few bytes, as well) without a `memcpy` call for short pieces (see
+/// [`kcommon::bytes`]).
+pub use kcommon::bytes::{put as put_bytes, put_str as put};
 
 /// Append one ASCII byte.
 #[inline]

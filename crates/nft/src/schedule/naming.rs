@@ -2,7 +2,7 @@
 //! Anonymous set names the batch chooses itself: the kernel's `__set%d` numbering (lowest
 //! number no live set has), replayed per table.
 
-use super::fx::{FxMap, FxSet};
+use kcommon::fxhash::{FxMap, FxSet};
 
 /// Anonymous set numbering of one table, per template (`__set`, `__map`).
 #[derive(Default)]
