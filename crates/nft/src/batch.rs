@@ -236,22 +236,7 @@ impl Batch {
         }
         self.mark_at
             .push(self.marks_out.len() + self.marks.len() as u64);
-        let m = &mut self.marks;
-        for v in [out.cmd_span.lo, out.cmd_span.hi] {
-            m.extend_from_slice(&v.to_ne_bytes());
-        }
-        m.extend_from_slice(&(out.spans.len() as u32).to_ne_bytes());
-        m.extend_from_slice(&(out.list_spans.len() as u32).to_ne_bytes());
-        for (k, s) in &out.spans {
-            for v in [u32::from(*k), s.lo, s.hi] {
-                m.extend_from_slice(&v.to_ne_bytes());
-            }
-        }
-        for s in &out.list_spans {
-            for v in [s.lo, s.hi] {
-                m.extend_from_slice(&v.to_ne_bytes());
-            }
-        }
+        encode_marks(&mut self.marks, out.cmd_span, &out.spans, &out.list_spans);
         if self.marks.len() >= SPOOL_AT {
             if let Err(e) = self.marks_out.append(&self.marks) {
                 self.failed.get_or_insert(e);
@@ -449,31 +434,97 @@ impl Batch {
     /// Message `i`'s spans, read back from the span log.
     fn marks_of(&self, i: usize) -> Option<Marks> {
         let at = *self.mark_at.get(i)?;
-        let read = |off: u64, n: usize| -> Option<Vec<u32>> {
-            let mut b = vec![0u8; n * 4];
-            self.marks_out.read_at(&self.marks, &mut b, off).ok()?;
-            Some(
-                b.chunks_exact(4)
-                    .map(|c| u32::from_ne_bytes([c[0], c[1], c[2], c[3]]))
-                    .collect(),
-            )
+        let end = match self.mark_at.get(i + 1) {
+            Some(e) => *e,
+            None => self.marks_out.len() + self.marks.len() as u64,
         };
-        let h = read(at, 4)?;
-        let (ns, nl) = (h[2] as usize, h[3] as usize);
-        let body = read(at + 16, ns * 3 + nl * 2)?;
-        let (s, l) = body.split_at(ns * 3);
-        Some(Marks {
-            cmd_span: Span { lo: h[0], hi: h[1] },
-            spans: s
-                .chunks_exact(3)
-                .map(|c| (c[0] as u16, Span { lo: c[1], hi: c[2] }))
-                .collect(),
-            list: l
-                .chunks_exact(2)
-                .map(|c| Span { lo: c[0], hi: c[1] })
-                .collect(),
-        })
+        let mut b = vec![0u8; usize::try_from(end.checked_sub(at)?).ok()?];
+        self.marks_out.read_at(&self.marks, &mut b, at).ok()?;
+        decode_marks(&b)
     }
+}
+
+/// A message's spans in the span log, as LEB128 varints: the command span's start and
+/// length, the counts of attribute and list spans, then each attribute span as its type, its
+/// start relative to the command's (zigzag: a `define`'s tokens lie before it) and its length
+/// (zigzag), and each list span the same without a type. Most of them take a byte or two
+/// (12 bytes per attribute span and 8 per list span as plain words).
+fn encode_marks(m: &mut Vec<u8>, cmd: Span, spans: &[(u16, Span)], list: &[Span]) {
+    let rel = |m: &mut Vec<u8>, s: &Span| {
+        put_var(m, zigzag(i64::from(s.lo) - i64::from(cmd.lo)));
+        put_var(m, zigzag(i64::from(s.hi) - i64::from(s.lo)));
+    };
+    put_var(m, u64::from(cmd.lo));
+    put_var(m, zigzag(i64::from(cmd.hi) - i64::from(cmd.lo)));
+    put_var(m, spans.len() as u64);
+    put_var(m, list.len() as u64);
+    for (k, s) in spans {
+        put_var(m, u64::from(*k));
+        rel(m, s);
+    }
+    for s in list {
+        rel(m, s);
+    }
+}
+
+fn decode_marks(b: &[u8]) -> Option<Marks> {
+    let mut r = b;
+    let mut next = || get_var(&mut r);
+    let lo = u32::try_from(next()?).ok()?;
+    let span = |from: u32, d: u64, len: u64| -> Option<Span> {
+        let lo = u32::try_from(i64::from(from) + unzigzag(d)).ok()?;
+        let hi = u32::try_from(i64::from(lo) + unzigzag(len)).ok()?;
+        Some(Span { lo, hi })
+    };
+    let cmd_span = span(lo, 0, next()?)?;
+    let (ns, nl) = (next()?, next()?);
+    // Each entry takes at least two bytes: counts past that are a damaged log.
+    if ns.saturating_add(nl) > b.len() as u64 {
+        return None;
+    }
+    let mut spans = Vec::with_capacity(ns as usize);
+    for _ in 0..ns {
+        let k = u16::try_from(next()?).ok()?;
+        spans.push((k, span(lo, next()?, next()?)?));
+    }
+    let mut list = Vec::with_capacity(nl as usize);
+    for _ in 0..nl {
+        list.push(span(lo, next()?, next()?)?);
+    }
+    Some(Marks {
+        cmd_span,
+        spans,
+        list,
+    })
+}
+
+fn zigzag(v: i64) -> u64 {
+    ((v << 1) ^ (v >> 63)) as u64
+}
+
+fn unzigzag(v: u64) -> i64 {
+    (v >> 1) as i64 ^ -((v & 1) as i64)
+}
+
+fn put_var(m: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        m.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    m.push(v as u8);
+}
+
+fn get_var(r: &mut &[u8]) -> Option<u64> {
+    let mut v = 0u64;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = r.split_first()?;
+        *r = rest;
+        v |= u64::from(b & 0x7f) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+    }
+    None
 }
 
 /// The source span of the attribute at `off` bytes into a message.
@@ -520,4 +571,51 @@ fn span_at(bytes: &[u8], marks: &Marks, off: usize) -> Option<Span> {
 /// `KROOT_NFT_SHAPE=0` sends the messages in input order (for measurements and comparisons).
 fn shaping_enabled() -> bool {
     std::env::var_os("KROOT_NFT_SHAPE").is_none_or(|v| v != "0")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A command span, its attribute spans and its list spans.
+    type Case = (Span, Vec<(u16, Span)>, Vec<Span>);
+
+    #[test]
+    fn span_log_round_trips() {
+        let sp = |lo, hi| Span { lo, hi };
+        let cases: Vec<Case> = vec![
+            (sp(0, 0), vec![], vec![]),
+            (
+                sp(27_000_000, 27_000_090),
+                vec![(1, sp(27_000_004, 27_000_010)), (7, sp(0, 0))],
+                vec![],
+            ),
+            // A define's tokens before the command; a span ending before it starts.
+            (
+                sp(500, 600),
+                vec![(u16::MAX, sp(3, 9))],
+                vec![sp(510, 520), sp(599, 590)],
+            ),
+            (
+                sp(u32::MAX - 1, u32::MAX),
+                vec![],
+                vec![sp(u32::MAX, u32::MAX), sp(0, u32::MAX)],
+            ),
+        ];
+        let mut log = Vec::new();
+        let mut at = Vec::new();
+        for (c, s, l) in &cases {
+            at.push(log.len());
+            encode_marks(&mut log, *c, s, l);
+        }
+        at.push(log.len());
+        for (i, (c, s, l)) in cases.iter().enumerate() {
+            let m = decode_marks(&log[at[i]..at[i + 1]]).expect("decodes");
+            assert_eq!((m.cmd_span, &m.spans, &m.list), (*c, s, l), "case {i}");
+        }
+        // A short or damaged entry gives None, never a panic.
+        assert!(decode_marks(&log[at[1]..at[2] - 1]).is_none());
+        assert!(decode_marks(&[0xff; 12]).is_none());
+        assert!(decode_marks(&[0, 0, 0x80, 0x80, 0x80, 0x01]).is_none());
+    }
 }
