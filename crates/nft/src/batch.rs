@@ -13,8 +13,10 @@
 //! [`Spill`], not the heap), and so are the source spans of its messages; at send time the
 //! schedule is dropped and the messages are copied in send order into a second memory file,
 //! which is mapped and handed to the kernel in one sendmsg (the kernel takes a batch only
-//! whole). So the batch bytes are resident only while they are sent, never beside the
-//! schedule or the input. Small batches stay in memory.
+//! whole). So the batch bytes are mapped (in RSS) only while they are sent, never beside the
+//! schedule or the input. Small batches stay in memory. A memory file is still memory: the
+//! run's memory cgroup is charged for its pages (the input-order file during pass 2, the
+//! send-order file through the kernel's commit), RSS does not show them unless mapped.
 //!
 //! Invariant: only this module writes ruleset changes to the socket.
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-//! Large load data kept out of the heap: anonymous memory files (memfd) written with `write`
+//! Large load data kept out of the heap (not out of memory: the pages of a memory file are
+//! charged to the run's memory cgroup like any other, only RSS leaves them out while they are
+//! not mapped): anonymous memory files (memfd) written with `write`
 //! and read back with `pread`, and read-only mappings of them whose pages are dropped from the
 //! resident set once passed (the input text) or live only while the batch is sent.
 //!
