@@ -6,6 +6,7 @@
 //! Netfilter attributes carry integers in network byte order (`put_be32`);
 //! attribute headers themselves are host order, as everywhere in netlink.
 
+use kcommon::bytes::copy_short;
 use netlink_packet_core::NlasIterator;
 
 use crate::error::Error;
@@ -141,19 +142,12 @@ impl Writer {
     }
 }
 
-/// Append `s` to `v` without a `memcpy` call for pieces up to 64 bytes (see
-/// [`copy_short`]): for code that writes many short pieces into a byte buffer.
+/// Append `s` to `v` without a `memcpy` call for pieces up to 64 bytes
+/// ([`kcommon::bytes::put`]): for code that writes many short pieces into a byte buffer.
+/// Out of line: one copy of the code for the writer's many callers.
 #[inline(never)]
 pub fn append(v: &mut Vec<u8>, s: &[u8]) {
-    let n = s.len();
-    v.reserve(n);
-    let len = v.len();
-    // SAFETY: `reserve` made room for `n` bytes after `len`; `copy_short` writes exactly
-    // `len .. len + n`, so they are initialised before `set_len` covers them.
-    unsafe {
-        copy_short(v.as_mut_ptr().add(len), s);
-        v.set_len(len + n);
-    }
+    kcommon::bytes::put(v, s);
 }
 
 /// `s` as an owned `String`, copied without a `memcpy` call when short (object names are
@@ -163,48 +157,6 @@ pub fn own_str(s: &str) -> String {
     append(&mut v, s.as_bytes());
     // SAFETY: `v` holds exactly the bytes of `s`, which is UTF-8.
     unsafe { String::from_utf8_unchecked(v) }
-}
-
-/// Copy `s` to `d`. Why: a batch is a few million short pieces (2-byte headers, 4-byte
-/// values, 10-70 byte names), and at opt-level "z" every `extend_from_slice` is a call to
-/// musl's x86_64 `memcpy` (`rep movsq` + `movsb`), slow for a few bytes: it was a quarter of
-/// the load's user time. Pieces up to 64 bytes are copied with fixed-size (overlapping) moves.
-///
-/// # Safety
-/// `d` must be valid for `s.len()` bytes of writes and not overlap `s`.
-#[inline]
-unsafe fn copy_short(d: *mut u8, s: &[u8]) {
-    let n = s.len();
-    let p = s.as_ptr();
-    macro_rules! halves {
-        ($t:ty, $k:expr) => {{
-            let a = std::ptr::read_unaligned(p as *const $t);
-            let b = std::ptr::read_unaligned(p.add(n - $k) as *const $t);
-            std::ptr::write_unaligned(d as *mut $t, a);
-            std::ptr::write_unaligned(d.add(n - $k) as *mut $t, b);
-        }};
-    }
-    // Each pair of `k`-byte moves is used only when `k <= n`: every load is inside `s` and
-    // every store inside `d .. d + n` (the two overlap when `n < 2k`).
-    if n > 64 {
-        std::ptr::copy_nonoverlapping(p, d, n);
-    } else if n >= 32 {
-        halves!(u128, 16);
-        let a = std::ptr::read_unaligned(p.add(16) as *const u128);
-        let b = std::ptr::read_unaligned(p.add(n - 32) as *const u128);
-        std::ptr::write_unaligned(d.add(16) as *mut u128, a);
-        std::ptr::write_unaligned(d.add(n - 32) as *mut u128, b);
-    } else if n >= 16 {
-        halves!(u128, 16)
-    } else if n >= 8 {
-        halves!(u64, 8)
-    } else if n >= 4 {
-        halves!(u32, 4)
-    } else if n > 0 {
-        *d = *p;
-        *d.add(n / 2) = *p.add(n / 2);
-        *d.add(n - 1) = *p.add(n - 1);
-    }
 }
 
 /// One received attribute: its type (flags masked off) and payload.

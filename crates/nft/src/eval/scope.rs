@@ -3,9 +3,6 @@
 //! sets and (when a command needs them) rule handles that exist in the kernel, updated by every
 //! command of the transaction as it is evaluated.
 
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
 use crate::ast::{Datatype, Family};
 
 /// One set or map as eval needs it: key fields, data type, flags, transaction id.
@@ -44,60 +41,12 @@ pub struct TableInfo {
 }
 
 /// A map keyed by object names, hashed with [`NameHasher`].
-pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
+pub type NameMap<V> = kcommon::fxhash::FxMap<String, V>;
 
-/// A multiply-rotate hash (the FxHash scheme) for object names: a full sync looks up tens
-/// of thousands of chain names, and std's SipHash was a tenth of the load's user time. The
-/// input is the administrator's own ruleset, so flooding resistance buys nothing here.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct NameHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl NameHasher {
-    #[inline]
-    fn mix(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for NameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.mix(u64::from_le_bytes(
-                <[u8; 8]>::try_from(c).unwrap_or_default(),
-            ));
-        }
-        let mut last = 0u64;
-        for (i, &b) in chunks.remainder().iter().enumerate() {
-            last |= (b as u64) << (8 * i);
-        }
-        self.mix(last ^ ((bytes.len() as u64) << 56));
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.mix(i as u64);
-    }
-
-    fn write_u32(&mut self, i: u32) {
-        self.mix(i as u64);
-    }
-
-    fn write_u64(&mut self, i: u64) {
-        self.mix(i);
-    }
-
-    fn write_usize(&mut self, i: usize) {
-        self.mix(i as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        // hashbrown takes the bucket from the low bits and the tag from the top seven: the
-        // product's well-mixed high bits are rotated into the low ones.
-        self.0.rotate_left(26)
-    }
-}
+/// The hash of [`NameMap`]s (kcommon's Fx hasher): a full sync looks up tens of thousands of
+/// chain names, and std's SipHash was a tenth of the load's user time. The input is the
+/// administrator's own ruleset, so flooding resistance buys nothing here.
+pub use kcommon::fxhash::FxHasher as NameHasher;
 
 #[derive(Debug, Default)]
 pub struct Scope {
