@@ -20,20 +20,7 @@ pub fn put_str(v: &mut Vec<u8>, s: &str) {
 }
 
 /// Append `x` in decimal.
-#[inline]
-pub fn put_u64(v: &mut Vec<u8>, mut x: u64) {
-    let mut b = [0u8; 20];
-    let mut i = b.len();
-    loop {
-        i -= 1;
-        b[i] = b'0' + (x % 10) as u8;
-        x /= 10;
-        if x == 0 {
-            break;
-        }
-    }
-    put(v, &b[i..]);
-}
+pub use kcommon::bytes::put_u64;
 
 /// Append `x` in lower-case hexadecimal, without a prefix.
 pub fn put_hex(v: &mut Vec<u8>, mut x: u64) {

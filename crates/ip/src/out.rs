@@ -7,6 +7,8 @@
 
 use std::io::Write;
 
+use kcommon::bytes::dec;
+
 /// lib/color.c's attributes.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Color {
@@ -127,29 +129,8 @@ fn fmt1_into(out: &mut String, fmt: &str, v: &str) {
     put(out, &fmt[i..]);
 }
 
-/// Decimal digits of `v` in `buf` (no allocation).
-fn dec(mut v: u64, neg: bool, buf: &mut [u8; 21]) -> &str {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    if neg {
-        i -= 1;
-        buf[i] = b'-';
-    }
-    std::str::from_utf8(&buf[i..]).unwrap_or("")
-}
-
 /// Append `v` in decimal.
-pub fn put_u64(out: &mut String, v: u64) {
-    let mut d = [0u8; 21];
-    put(out, dec(v, false, &mut d));
-}
+pub use kcommon::bytes::put_u64_str as put_u64;
 
 fn json_escape(s: &str, out: &mut String) {
     put_b(out, b'"');
@@ -378,21 +359,10 @@ impl Out {
         self.colored_then(c, text, " ");
     }
     fn colored_then(&mut self, c: Color, text: &str, tail: &str) {
-        if self.json {
-            return;
-        }
-        let color = match self.color {
-            Some(dark) if c != Color::None => Some(c.code(dark)),
-            _ => None,
-        };
-        if let Some(code) = color {
-            put(&mut self.buf, code);
-        }
-        put(&mut self.buf, text);
-        put(&mut self.buf, tail);
-        if color.is_some() {
-            put(&mut self.buf, "\x1b[0m");
-        }
+        self.colored_with(c, |b| {
+            put(b, text);
+            put(b, tail);
+        });
     }
     pub fn u(&mut self, key: Option<&str>, fmt: &str, v: u64) {
         if self.json {
@@ -494,13 +464,6 @@ mod tests {
         assert_eq!(fmt1("a %llu b %s", "7"), "a 7 b %s");
         assert_eq!(fmt1("100%% %d%%", "5"), "100% 5%%");
         assert_eq!(fmt1("no conversion", "5"), "no conversion");
-        let mut d = [0u8; 21];
-        assert_eq!(dec(0, false, &mut d), "0");
-        assert_eq!(
-            dec(i64::MIN.unsigned_abs(), true, &mut d),
-            "-9223372036854775808"
-        );
-        assert_eq!(dec(u64::MAX, false, &mut d), "18446744073709551615");
     }
 
     #[test]

@@ -33,6 +33,40 @@ pub fn put_str(out: &mut String, s: &str) {
     put(unsafe { out.as_mut_vec() }, s.as_bytes());
 }
 
+/// Append `x` in decimal.
+#[inline]
+pub fn put_u64(v: &mut Vec<u8>, x: u64) {
+    let mut b = [0u8; 21];
+    put(v, dec(x, false, &mut b).as_bytes());
+}
+
+/// Append `x` in decimal to a string.
+#[inline]
+pub fn put_u64_str(out: &mut String, x: u64) {
+    let mut b = [0u8; 21];
+    put_str(out, dec(x, false, &mut b));
+}
+
+/// The decimal digits of `v`, after a `-` when `neg`, written to the end of
+/// `buf` (no allocation, no `core::fmt`).
+#[inline]
+pub fn dec(mut v: u64, neg: bool, buf: &mut [u8; 21]) -> &str {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if neg {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or("")
+}
+
 /// Copy `s` to `d` (for writers that reserve once for a header and a value):
 /// up to 64 bytes with fixed-size moves, longer through `memcpy`.
 ///
@@ -96,6 +130,25 @@ mod tests {
                 put(&mut tight, &s);
                 assert_eq!(tight, want, "tight, prefix {pre}, length {n}");
             }
+        }
+    }
+
+    #[test]
+    fn decimal() {
+        let mut d = [0u8; 21];
+        assert_eq!(dec(0, false, &mut d), "0");
+        assert_eq!(
+            dec(i64::MIN.unsigned_abs(), true, &mut d),
+            "-9223372036854775808"
+        );
+        assert_eq!(dec(u64::MAX, false, &mut d), "18446744073709551615");
+        for x in [0u64, 7, 10, 99, 100, 65535, 1 << 32, u64::MAX] {
+            let mut v = b"n=".to_vec();
+            put_u64(&mut v, x);
+            assert_eq!(v, format!("n={x}").into_bytes());
+            let mut s = String::from("n=");
+            put_u64_str(&mut s, x);
+            assert_eq!(s, format!("n={x}"));
         }
     }
 

@@ -24,19 +24,7 @@ pub fn put_b(out: &mut String, b: u8) {
 }
 
 /// Append `n` in decimal.
-pub fn put_u64(out: &mut String, mut n: u64) {
-    let mut b = [0u8; 20];
-    let mut i = b.len();
-    loop {
-        i -= 1;
-        b[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    put(out, std::str::from_utf8(&b[i..]).unwrap_or(""));
-}
+pub use kcommon::bytes::put_u64_str as put_u64;
 
 /// Append a dotted quad.
 pub fn put_ipv4(out: &mut String, a: [u8; 4]) {
