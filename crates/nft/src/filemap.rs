@@ -112,7 +112,7 @@ fn install() -> bool {
 #[derive(PartialEq, Eq, Clone, Copy, Debug)]
 struct Stamp {
     size: i64,
-    mtime: (i64, i64),
+    mtime: (libc::time_t, libc::c_long),
 }
 
 fn stamp(file: &File) -> Option<Stamp> {
