@@ -112,9 +112,11 @@ fn install() -> bool {
 #[derive(PartialEq, Eq, Clone, Copy, Debug)]
 struct Stamp {
     size: i64,
-    mtime: (libc::time_t, libc::c_long),
+    mtime: (i64, i64),
 }
 
+// The conversions are no-ops on 64-bit targets; on 32-bit arm st_mtime_nsec is an i32.
+#[allow(clippy::useless_conversion)]
 fn stamp(file: &File) -> Option<Stamp> {
     // SAFETY: fstat on an open fd into a zeroed stat.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
@@ -123,7 +125,7 @@ fn stamp(file: &File) -> Option<Stamp> {
     }
     Some(Stamp {
         size: st.st_size,
-        mtime: (st.st_mtime, st.st_mtime_nsec),
+        mtime: (i64::from(st.st_mtime), i64::from(st.st_mtime_nsec)),
     })
 }
 
@@ -210,19 +212,10 @@ impl FileMap {
 
     /// Drop the pages wholly inside `range` from the resident set (the page cache keeps them).
     pub fn release(&self, range: std::ops::Range<usize>) {
-        let page = PAGE.load(Ordering::Relaxed);
-        let lo = range.start.div_ceil(page) * page;
-        let hi = (range.end.min(self.len) / page) * page;
-        if hi > lo {
-            // SAFETY: MADV_DONTNEED on whole pages of our own read-only mapping only drops
-            // their page table entries; reading them again faults them back in.
-            unsafe {
-                libc::madvise(
-                    self.ptr.add(lo) as *mut libc::c_void,
-                    hi - lo,
-                    libc::MADV_DONTNEED,
-                );
-            }
+        // SAFETY: `ptr`/`len` are our own read-only mapping; dropping page table entries of
+        // pages the parser has passed only makes a later touch read them again.
+        unsafe {
+            crate::spill::release_pages(self.ptr, self.len, PAGE.load(Ordering::Relaxed), range)
         }
     }
 

@@ -122,19 +122,34 @@ impl Mapped {
     /// Drop the pages wholly inside `range` from the resident set. Their contents stay in
     /// the file: touching them again reads them back.
     pub fn release(&self, range: std::ops::Range<usize>) {
-        let page = page_size();
-        let lo = range.start.div_ceil(page) * page;
-        let hi = (range.end.min(self.len) / page) * page;
-        if hi > lo {
-            // SAFETY: MADV_DONTNEED on whole pages of our own shared file mapping only drops
-            // their page table entries; the data stays in the (sealed) file.
-            unsafe {
-                libc::madvise(
-                    self.ptr.add(lo) as *mut libc::c_void,
-                    hi - lo,
-                    libc::MADV_DONTNEED,
-                );
-            }
+        // SAFETY: `ptr`/`len` are our own shared mapping of the (sealed) file: dropping
+        // its page table entries leaves the data in the file.
+        unsafe { release_pages(self.ptr, self.len, page_size(), range) }
+    }
+}
+
+/// Drop the whole pages inside `range` of the mapping at `ptr` (`len` bytes) from the
+/// resident set with MADV_DONTNEED; touching them again faults them back in from the file.
+///
+/// # Safety
+/// `ptr..ptr + len` must be a file mapping of this process made by mmap (page aligned), and
+/// nothing may hold a `&mut` into it.
+pub unsafe fn release_pages(
+    ptr: *const u8,
+    len: usize,
+    page: usize,
+    range: std::ops::Range<usize>,
+) {
+    let lo = range.start.div_ceil(page) * page;
+    let hi = (range.end.min(len) / page) * page;
+    if hi > lo {
+        // SAFETY: the caller's mapping covers `lo..hi` (page multiples below `len`).
+        unsafe {
+            libc::madvise(
+                ptr.add(lo) as *mut libc::c_void,
+                hi - lo,
+                libc::MADV_DONTNEED,
+            );
         }
     }
 }
