@@ -53,6 +53,7 @@ pub fn all(work: &Path) -> crate::Result<Vec<Case>> {
         input: input.cloned(),
         setup: setup.into(),
         fresh,
+        repeat: 1,
     };
     let mut cases = vec![
         nft("nft full sync N=1000", "-f -", Some(&full1k), "true", true),
@@ -108,6 +109,7 @@ pub fn all(work: &Path) -> crate::Result<Vec<Case>> {
             input: None,
             setup: loaded5k.clone(),
             fresh: false,
+            repeat: 1,
         },
     ];
     let links = ip_setup(work)?;
@@ -119,6 +121,9 @@ pub fn all(work: &Path) -> crate::Result<Vec<Case>> {
             input: None,
             setup: links.clone(),
             fresh: false,
+            // A run takes milliseconds, about what starting nsenter costs: each
+            // sample runs the command 50 times in a row (figures are per run).
+            repeat: 50,
         });
     }
     let flows = ct_setup(work)?;
@@ -129,6 +134,7 @@ pub fn all(work: &Path) -> crate::Result<Vec<Case>> {
         input: None,
         setup: flows.clone(),
         fresh: false,
+        repeat: 1,
     });
     cases.push(Case {
         name: "conntrack -D -p udp (100k flows)".into(),
@@ -137,6 +143,7 @@ pub fn all(work: &Path) -> crate::Result<Vec<Case>> {
         input: None,
         setup: flows,
         fresh: true,
+        repeat: 1,
     });
     Ok(cases)
 }

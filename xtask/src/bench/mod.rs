@@ -27,6 +27,9 @@ pub struct Case {
     pub setup: String,
     /// A fresh namespace (and setup) for every run, e.g. for loads.
     pub fresh: bool,
+    /// Runs of the command per sample (by a `sh` loop; times are divided by it,
+    /// peak RSS is the largest run's), for commands as short as nsenter's start.
+    pub repeat: u32,
 }
 
 pub fn run(f: flags::Bench) -> crate::Result {
@@ -151,7 +154,16 @@ fn mb(kb: u64) -> String {
 fn bench_case(case: &Case, ours: &Path, runs: u32) -> crate::Result<(Sample, Sample)> {
     let reference = reference_tool(case.tool);
     let argv = |bin: &Path| -> Vec<String> {
-        let mut v = vec![bin.to_string_lossy().into_owned()];
+        let mut v = Vec::new();
+        if case.repeat > 1 {
+            v.push("/bin/sh".to_string());
+            v.push("-c".to_string());
+            v.push(format!(
+                "i=0; while [ $i -lt {} ]; do \"$0\" \"$@\" >/dev/null || exit 1; i=$((i+1)); done",
+                case.repeat
+            ));
+        }
+        v.push(bin.to_string_lossy().into_owned());
         v.extend(case.args.iter().cloned());
         v
     };
@@ -173,8 +185,10 @@ fn bench_case(case: &Case, ours: &Path, runs: u32) -> crate::Result<(Sample, Sam
                 }
                 shared.as_ref().ok_or("no namespace")?
             };
-            let s = measure::run(&ns.0, &argv(bin), case.input.as_deref())
+            let mut s = measure::run(&ns.0, &argv(bin), case.input.as_deref())
                 .map_err(|e| format!("{who}: {e}"))?;
+            let n = f64::from(case.repeat.max(1));
+            (s.wall, s.user, s.sys) = (s.wall / n, s.user / n, s.sys / n);
             out.push(s);
         }
     }
