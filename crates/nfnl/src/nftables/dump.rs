@@ -257,15 +257,10 @@ impl Socket {
             },
             SetElemList::parse,
         )?;
-        let mut lists = lists
+        Ok(lists
             .into_iter()
-            .map(|l| l.elements.map(|e| e.0).unwrap_or_default());
-        // one reply (most anonymous sets): its vector as it is, not copied
-        let mut all = lists.next().unwrap_or_default();
-        for more in lists {
-            all.extend(more);
-        }
-        Ok(all)
+            .flat_map(|l| l.elements.map(|e| e.0).unwrap_or_default())
+            .collect())
     }
 
     /// Stateful objects, optionally of one table and type (NFT_OBJECT_*).
