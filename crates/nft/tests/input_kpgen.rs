@@ -266,8 +266,27 @@ fn update_names_anonymous_sets_of_an_existing_table() {
     let tx = "add table ip t\nadd chain ip t svc\nflush chain ip t svc\n\
               add rule ip t svc ip daddr { 10.0.0.1, 10.0.0.2 } accept\n\
               add chain ip t other\nadd rule ip t other tcp dport { 80, 443 } accept\n";
-    let mut sched = nft::schedule::Schedule::new();
     // The kernel has __set0..__set3 and a named set; `svc` uses __set1 (freed by the flush).
+    assert_eq!(
+        batch_set_names(tx),
+        (vec!["__set1".to_string(), "__set4".to_string()], 2)
+    );
+
+    // A flush that frees a set this batch bound: its number is not known, so the kernel
+    // numbers from there on.
+    let tx = "add table ip t\nadd chain ip t svc\n\
+              add rule ip t svc ip daddr { 10.0.0.1, 10.0.0.2 } accept\nflush chain ip t svc\n\
+              add chain ip t other\nadd rule ip t other tcp dport { 80, 443 } accept\n";
+    assert_eq!(
+        batch_set_names(tx),
+        (vec!["__set4".to_string(), "__set%d".to_string()], 1)
+    );
+}
+
+/// The set names a batch for `tx` sends, and how many it chose itself, when the kernel's
+/// table `ip t` has __set0..__set3 and a named set, and chain `svc` uses __set1.
+fn batch_set_names(tx: &str) -> (Vec<String>, usize) {
+    let mut sched = nft::schedule::Schedule::new();
     let sets = ["__set0", "__set1", "__set2", "__set3", "named"];
     let chain_sets = [("svc".to_string(), vec!["__set1".to_string()])].into();
     sched.table_set_names(2, "t", sets.iter().copied(), chain_sets);
@@ -278,26 +297,8 @@ fn update_names_anonymous_sets_of_an_existing_table() {
             names.push(s.name.clone().unwrap_or_default());
         }
     }
-    assert_eq!(names, ["__set1", "__set4"]);
-    assert_eq!(sched.stats(&sched.order()).named, 2);
-
-    // A flush that frees a set this batch bound: its number is not known, so the kernel
-    // numbers from there on.
-    let tx = "add table ip t\nadd chain ip t svc\n\
-              add rule ip t svc ip daddr { 10.0.0.1, 10.0.0.2 } accept\nflush chain ip t svc\n\
-              add chain ip t other\nadd rule ip t other tcp dport { 80, 443 } accept\n";
-    let mut sched = nft::schedule::Schedule::new();
-    let chain_sets = [("svc".to_string(), vec!["__set1".to_string()])].into();
-    sched.table_set_names(2, "t", sets.iter().copied(), chain_sets);
-    let mut names = Vec::new();
-    for mut o in messages(tx) {
-        assert!(sched.add(&mut o));
-        if let nft::linearize::Body::Set(s) = &o.body {
-            names.push(s.name.clone().unwrap_or_default());
-        }
-    }
-    assert_eq!(names, ["__set4", "__set%d"]);
-    assert_eq!(sched.stats(&sched.order()).named, 1);
+    let named = sched.stats(&sched.order()).named;
+    (names, named)
 }
 
 /// The first rule appended to an empty chain goes out as a head insert so that a bind
